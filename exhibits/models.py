@@ -1,0 +1,192 @@
+"""The catalogue's tables: museums, halls, sections, items, assets, jobs, users.
+
+Human-readable values are language maps, ``{"zh": [...], "en": [...]}`` as in IIIF,
+stored as JSON. Profile fields (period, material, ...) live in ``Item.metadata_``
+keyed by field name, each a language map, so the profile can grow without a migration.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LangMap = dict[str, list[str]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, LangMap: JSON, list[Any]: JSON}
+
+
+class Museum(Base):
+    __tablename__ = "museum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    summary: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    halls: Mapped[list["Hall"]] = relationship(
+        back_populates="museum", order_by="Hall.position", cascade="all, delete-orphan"
+    )
+
+
+class Hall(Base):
+    __tablename__ = "hall"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museum.id", ondelete="CASCADE"), index=True)
+    #: Hall slugs are unique across museums: ``/iiif/halls/<hall>/collection`` names no museum.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    summary: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    museum: Mapped[Museum] = relationship(back_populates="halls")
+    sections: Mapped[list["Section"]] = relationship(
+        back_populates="hall", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(Base):
+    __tablename__ = "section"
+    __table_args__ = (UniqueConstraint("hall_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    title: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    summary: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    hall: Mapped[Hall] = relationship(back_populates="sections")
+
+
+class Item(Base):
+    """One catalogue record; visible to the public only when ``state == 'ready'`` and published."""
+
+    __tablename__ = "item"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museum.id"), index=True)
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("hall.id"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
+    title: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    description: Mapped[LangMap] = mapped_column(JSON, default=dict)
+    #: Profile fields: ``{"material": {"zh": ["青铜"], "en": ["bronze"]}, ...}``
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    object_type: Mapped[str | None] = mapped_column(String(64), index=True)
+    date_start: Mapped[int | None] = mapped_column(Integer, index=True)
+    date_end: Mapped[int | None] = mapped_column(Integer, index=True)
+    accession_number: Mapped[str | None] = mapped_column(String(128), index=True)
+    rights: Mapped[str | None] = mapped_column(String(512))
+    #: 'pending' while ingest works on it, 'ready' when every step succeeded, 'failed' otherwise.
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
+
+    museum: Mapped[Museum] = relationship()
+    hall: Mapped[Hall | None] = relationship()
+    section: Mapped[Section | None] = relationship()
+    assets: Mapped[list["Asset"]] = relationship(
+        back_populates="item", order_by="Asset.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def visible(self) -> bool:
+        return self.state == "ready" and self.published
+
+
+class Asset(Base):
+    """One file of an item: an image, a 3D model, a video, a caption track..."""
+
+    __tablename__ = "asset"
+    __table_args__ = (UniqueConstraint("item_id", "sha256", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    #: Content address of the original in the media store.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: 'image', 'model', 'video', 'audio', 'caption', 'chapters', 'transcript', 'companion'
+    kind: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(32), default="main")
+    mime: Mapped[str] = mapped_column(String(128))
+    filename: Mapped[str] = mapped_column(String(512))
+    size: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration: Mapped[float | None] = mapped_column(Float)
+    language: Mapped[str | None] = mapped_column(String(16))
+    #: Derivatives and kind-specific facts (vertex counts, codecs, ...).
+    info: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="assets")
+
+    @property
+    def image_id(self) -> str | None:
+        """The IIIF Image API identifier: the original's SHA-256 (immutable, cacheable)."""
+        return self.sha256 if self.kind == "image" else None
+
+
+class Job(Base):
+    """A unit of background work (web uploads); the queue's state lives in the catalogue."""
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    log: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class User(Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="curator")
+    museums: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Change(Base):
+    """Append-only log of visible changes, for IIIF Change Discovery and OAI-PMH."""
+
+    __tablename__ = "change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(128), index=True)
+    #: 'Create', 'Update', 'Delete' (Activity Streams types)
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,0 +1,58 @@
+"""The Flask app factory."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from exhibits.settings import Settings
+from viewer import i18n
+from viewer.runtime import Runtime
+
+#: Each module defines ``bp``; order matters only for readability.
+BLUEPRINTS = (
+    "viewer.blueprints.public",
+    "viewer.blueprints.iiif_presentation",
+    "viewer.blueprints.iiif_image",
+    "viewer.blueprints.media_files",
+    "viewer.blueprints.search",
+)
+
+#: Paths whose errors are answered in JSON rather than HTML.
+JSON_PREFIXES = ("/api/", "/iiif/")
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, **config) -> Flask:
+    runtime = runtime or Runtime(settings)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=runtime.settings.secret_key,
+        MAX_CONTENT_LENGTH=runtime.settings.max_file_bytes,
+        JSON_AS_ASCII=False,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(config)
+    app.json.ensure_ascii = False
+    app.extensions["jinshi"] = runtime
+    i18n.init_app(app)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+    _register_error_handler(app)
+
+    @app.teardown_appcontext
+    def _noop(_exc):  # sessions are scoped by Database.session(); nothing to close per request
+        return None
+
+    return app
+
+
+def _register_error_handler(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if request.path.startswith(JSON_PREFIXES):
+            response = jsonify(error=error.name, status=error.code, message=error.description)
+            response.status_code = error.code or 500
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            return response
+        return render_template("error.html", error=error), error.code

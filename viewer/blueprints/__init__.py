@@ -1,0 +1,1 @@
+"""One blueprint per audience or protocol; views parse, call one package function, render."""

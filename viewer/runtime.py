@@ -1,0 +1,31 @@
+"""The running system's parts, built once from Settings: catalogue, media store, search index.
+
+Both the Flask app (``app.extensions["jinshi"]``) and the CLI hold one Runtime.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from exhibits.db import Database
+from exhibits.settings import Settings
+from media.store import MediaStore
+
+
+class Runtime:
+    def __init__(self, settings: Settings | None = None, migrate: bool = True) -> None:
+        self.settings = settings or Settings.from_env()
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.db = Database.from_settings(self.settings, migrate=migrate)
+        self.store = MediaStore(self.settings.media_root)
+
+    @cached_property
+    def index(self):
+        """The search backend chosen by ``JINSHI_SEARCH_URL`` (opened on first use)."""
+        from search import open_index
+
+        return open_index(self.settings)
+
+    def close(self) -> None:
+        if "index" in self.__dict__:
+            self.index.close()
+        self.db.dispose()
