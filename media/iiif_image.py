@@ -1,0 +1,519 @@
+"""IIIF Image API 3.0 (compliance level 2): request parsing and rendering from pyramids.
+
+No Flask here. ``parse_request`` turns the four URL segments into an :class:`ImageRequest`
+(or raises :class:`IIIFError` with the HTTP status to answer). :class:`ImageService`
+answers ``info.json`` and renders derivatives from the pyramidal TIFF that
+:func:`media.images.make_pyramid` wrote for an image:
+
+* a request for one whole tile of a pyramid level, as JPEG, is answered by copying the
+  tile's compressed bytes out of the TIFF (no decoding);
+* anything else is rendered with pyvips from the smallest sufficient level, written
+  atomically into a disk cache keyed by the canonical request, and served from there.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from media.store import MediaStore, atomic_path, is_sha256
+from media import tiff_tiles
+
+CONTEXT = "http://iiif.io/api/image/3/context.json"
+PROFILE_URI = "http://iiif.io/api/image/3/level2.json"
+PYRAMID_NAME = "pyramid.tif"
+#: Changes whenever rendering changes, so old cache entries and ETags are not reused.
+RENDER_VERSION = "1"
+
+QUALITIES = ("default", "color", "gray", "bitonal")
+FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+#: Formats the Image API names that this server does not produce (501, not 400).
+KNOWN_FORMATS = ("tif", "gif", "jp2", "pdf")
+EXTRA_FEATURES = [
+    "baseUriRedirect",
+    "canonicalLinkHeader",
+    "cors",
+    "jsonldMediaType",
+    "mirroring",
+    "profileLinkHeader",
+    "regionByPct",
+    "regionByPx",
+    "regionSquare",
+    "rotationArbitrary",
+    "rotationBy90s",
+    "sizeByConfinedWh",
+    "sizeByH",
+    "sizeByPct",
+    "sizeByW",
+    "sizeByWh",
+    "sizeUpscaling",
+]
+#: Largest side of any output (WebP cannot be wider; JPEG stops at 65 535).
+MAX_SIDE = 16383
+DEFAULT_MAX_OUTPUT_PIXELS = 64_000_000
+
+
+class IIIFError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# ---------------------------------------------------------------- parsing
+
+_NUM = r"(?:\d{1,10}(?:\.\d{1,10})?|\.\d{1,10})"
+_REGION_PX = re.compile(r"(\d{1,10}),(\d{1,10}),(\d{1,10}),(\d{1,10})\Z")
+_REGION_PCT = re.compile(rf"pct:({_NUM}),({_NUM}),({_NUM}),({_NUM})\Z")
+_SIZE = re.compile(
+    rf"(\^)?(?:(max)|(\d{{1,10}}),|,(\d{{1,10}})|pct:({_NUM})|(\d{{1,10}}),(\d{{1,10}})|!(\d{{1,10}}),(\d{{1,10}}))\Z"
+)
+_ROTATION = re.compile(rf"(!)?({_NUM})\Z")
+_QUALITY_FORMAT = re.compile(r"([a-z]+)\.([a-z0-9]+)\Z")
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    region: tuple  # ("full",) | ("square",) | ("px", x, y, w, h) | ("pct", x, y, w, h)
+    size: tuple  # ("max",) | ("w", w) | ("h", h) | ("pct", n) | ("wh", w, h) | ("fit", w, h)
+    upscale: bool
+    mirror: bool
+    rotation: float
+    quality: str
+    format: str
+
+
+def _bad(message: str) -> IIIFError:
+    return IIIFError(400, message)
+
+
+def parse_region(region: str) -> tuple:
+    if region == "full":
+        return ("full",)
+    if region == "square":
+        return ("square",)
+    match = _REGION_PX.match(region)
+    if match:
+        x, y, w, h = (int(v) for v in match.groups())
+        if w == 0 or h == 0:
+            raise _bad("region width and height must be greater than zero")
+        return ("px", x, y, w, h)
+    match = _REGION_PCT.match(region)
+    if match:
+        x, y, w, h = (float(v) for v in match.groups())
+        if w <= 0 or h <= 0:
+            raise _bad("region width and height must be greater than zero")
+        if x >= 100 or y >= 100:
+            raise _bad("region lies outside the image")
+        return ("pct", x, y, w, h)
+    raise _bad(f"invalid region {region!r}")
+
+
+def parse_size(size: str) -> tuple[tuple, bool]:
+    match = _SIZE.match(size)
+    if not match:
+        if size == "full":
+            raise _bad("size 'full' is not part of Image API 3.0; use 'max'")
+        raise _bad(f"invalid size {size!r}")
+    up, mx, w, h, pct, ww, wh, fw, fh = match.groups()
+    upscale = up is not None
+    if mx:
+        return ("max",), upscale
+    if w is not None:
+        value = ("w", int(w))
+    elif h is not None:
+        value = ("h", int(h))
+    elif pct is not None:
+        n = float(pct)
+        if n <= 0:
+            raise _bad("size percentage must be greater than zero")
+        if n > 100 and not upscale:
+            raise _bad("a size over 100% needs the ^ (upscaling) prefix")
+        return ("pct", n), upscale
+    elif ww is not None:
+        value = ("wh", int(ww), int(wh))
+    else:
+        value = ("fit", int(fw), int(fh))
+    if any(v == 0 for v in value[1:]):
+        raise _bad("size width and height must be greater than zero")
+    return value, upscale
+
+
+def parse_rotation(rotation: str) -> tuple[bool, float]:
+    match = _ROTATION.match(rotation)
+    if not match:
+        raise _bad(f"invalid rotation {rotation!r}")
+    angle = float(match.group(2))
+    if angle > 360:
+        raise _bad("rotation must be between 0 and 360")
+    return match.group(1) is not None, angle % 360
+
+
+def parse_quality_format(quality_format: str) -> tuple[str, str]:
+    match = _QUALITY_FORMAT.match(quality_format)
+    if not match:
+        raise _bad(f"invalid quality and format {quality_format!r}")
+    quality, fmt = match.groups()
+    if quality not in QUALITIES:
+        raise _bad(f"invalid quality {quality!r}")
+    if fmt not in FORMATS:
+        if fmt in KNOWN_FORMATS:
+            raise IIIFError(501, f"format {fmt!r} is not supported (use jpg, png or webp)")
+        raise _bad(f"invalid format {fmt!r}")
+    return quality, fmt
+
+
+def parse_request(region: str, size: str, rotation: str, quality_format: str) -> ImageRequest:
+    region_value = parse_region(region)
+    size_value, upscale = parse_size(size)
+    mirror, angle = parse_rotation(rotation)
+    quality, fmt = parse_quality_format(quality_format)
+    return ImageRequest(region_value, size_value, upscale, mirror, angle, quality, fmt)
+
+
+# ---------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request resolved against one image: pixel region, exact output size, cache identity."""
+
+    image_id: str
+    x: int
+    y: int
+    w: int
+    h: int
+    out_w: int
+    out_h: int
+    request: ImageRequest
+    canonical: str  # "region/size/rotation/quality.format"
+    etag: str
+
+
+def _fmt_number(value: float) -> str:
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.10f}".rstrip("0").rstrip(".")
+
+
+def resolve_region(region: tuple, width: int, height: int) -> tuple[int, int, int, int]:
+    kind = region[0]
+    if kind == "full":
+        return 0, 0, width, height
+    if kind == "square":
+        side = min(width, height)
+        return (width - side) // 2, (height - side) // 2, side, side
+    if kind == "px":
+        _, x, y, w, h = region
+    else:
+        _, px, py, pw, ph = region
+        x = int(px * width / 100)
+        y = int(py * height / 100)
+        w = max(1, round(pw * width / 100))
+        h = max(1, round(ph * height / 100))
+    if x >= width or y >= height:
+        raise _bad("region lies outside the image")
+    return x, y, min(w, width - x), min(h, height - y)
+
+
+def resolve_size(size: tuple, upscale: bool, rw: int, rh: int, max_w: int, max_h: int, max_area: int) -> tuple[int, int]:
+    kind = size[0]
+    if kind == "max":
+        scale = min(1.0, max_w / rw, max_h / rh, math.sqrt(max_area / (rw * rh)))
+        if scale >= 1.0:
+            return rw, rh
+        return max(1, int(rw * scale)), max(1, int(rh * scale))
+    if kind == "w":
+        w = size[1]
+        h = max(1, round(rh * w / rw))
+    elif kind == "h":
+        h = size[1]
+        w = max(1, round(rw * h / rh))
+    elif kind == "pct":
+        w = max(1, round(rw * size[1] / 100))
+        h = max(1, round(rh * size[1] / 100))
+    elif kind == "wh":
+        w, h = size[1], size[2]
+    else:  # fit
+        bw, bh = size[1], size[2]
+        scale = min(bw / rw, bh / rh)
+        w = max(1, min(bw, round(rw * scale)))
+        h = max(1, min(bh, round(rh * scale)))
+    if not upscale and (w > rw or h > rh):
+        raise _bad("requested size is larger than the region; use the ^ prefix to upscale")
+    if w > max_w or h > max_h or w * h > max_area:
+        raise _bad(f"requested size {w}×{h} is over this server's limits (maxWidth {max_w}, maxArea {max_area})")
+    return w, h
+
+
+# ---------------------------------------------------------------- service
+
+
+@dataclass
+class Rendered:
+    mime: str
+    etag: str
+    canonical: str
+    path: Path | None = None
+    data: bytes | None = None
+
+
+class _OpenPyramid:
+    __slots__ = ("pyramid", "fd", "vips_levels", "lock")
+
+    def __init__(self, pyramid: tiff_tiles.Pyramid, fd: int) -> None:
+        self.pyramid = pyramid
+        self.fd = fd
+        self.vips_levels: dict[int, object] = {}
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+class ImageService:
+    """IIIF Image API 3.0 over the pyramids of a :class:`MediaStore`."""
+
+    def __init__(self, store: MediaStore, cache_root: Path, max_output_pixels: int = DEFAULT_MAX_OUTPUT_PIXELS,
+                 open_limit: int = 64) -> None:
+        self.store = store
+        self.cache_root = Path(cache_root) / "iiif"
+        self.max_area = int(max_output_pixels)
+        self.max_side = MAX_SIDE
+        self._open: OrderedDict[str, _OpenPyramid] = OrderedDict()
+        self._open_limit = open_limit
+        self._lock = threading.Lock()
+
+    # -- pyramids
+
+    def pyramid_path(self, image_id: str) -> Path:
+        return self.store.derivative_path(image_id, PYRAMID_NAME)
+
+    def _get(self, image_id: str) -> _OpenPyramid:
+        if not is_sha256(image_id):
+            raise IIIFError(404, "no such image")
+        path = self.pyramid_path(image_id)
+        try:
+            st = os.stat(path)
+        except OSError:
+            self._forget(image_id)
+            raise IIIFError(404, "no such image") from None
+        entry = self._open.get(image_id)
+        if entry is not None and entry.pyramid.mtime_ns == st.st_mtime_ns:
+            return entry
+        try:
+            pyramid = tiff_tiles.open_pyramid(path)
+            fd = os.open(path, os.O_RDONLY)
+        except (OSError, tiff_tiles.TiffError, ValueError) as error:
+            raise IIIFError(500, f"image derivative is unreadable ({error})") from None
+        entry = _OpenPyramid(pyramid, fd)
+        with self._lock:
+            old = self._open.pop(image_id, None)
+            if old is not None:
+                old.close()
+            self._open[image_id] = entry
+            while len(self._open) > self._open_limit:
+                _, evicted = self._open.popitem(last=False)
+                evicted.close()
+        return entry
+
+    def _forget(self, image_id: str) -> None:
+        with self._lock:
+            entry = self._open.pop(image_id, None)
+        if entry is not None:
+            entry.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for entry in self._open.values():
+                entry.close()
+            self._open.clear()
+
+    # -- info.json
+
+    def info(self, image_id: str, service_id: str) -> dict:
+        pyramid = self._get(image_id).pyramid
+        width, height = pyramid.width, pyramid.height
+        levels = pyramid.levels
+        tile = levels[0].tile_width or 512
+        sizes = [{"width": level.width, "height": level.height} for level in reversed(levels)
+                 if level.width * level.height <= self.max_area
+                 and level.width <= self.max_side and level.height <= self.max_side]
+        return {
+            "@context": CONTEXT,
+            "id": service_id,
+            "type": "ImageService3",
+            "protocol": "http://iiif.io/api/image",
+            "profile": "level2",
+            "width": width,
+            "height": height,
+            "maxWidth": self.max_side,
+            "maxHeight": self.max_side,
+            "maxArea": self.max_area,
+            "sizes": sizes,
+            "tiles": [{"width": tile, "height": tile, "scaleFactors": [2 ** k for k in range(len(levels))]}],
+            "extraQualities": ["color", "gray", "bitonal"],
+            "extraFormats": ["png", "webp"],
+            "extraFeatures": EXTRA_FEATURES,
+        }
+
+    def info_etag(self, image_id: str) -> str:
+        entry = self._get(image_id)
+        return _etag(f"{image_id}/info/{entry.pyramid.mtime_ns}/{self.max_area}/{RENDER_VERSION}")
+
+    # -- images
+
+    def plan(self, image_id: str, request: ImageRequest) -> Plan:
+        pyramid = self._get(image_id).pyramid
+        width, height = pyramid.width, pyramid.height
+        x, y, w, h = resolve_region(request.region, width, height)
+        out_w, out_h = resolve_size(request.size, request.upscale, w, h, self.max_side, self.max_side, self.max_area)
+        region = "full" if (x, y, w, h) == (0, 0, width, height) else f"{x},{y},{w},{h}"
+        if (out_w, out_h) == (w, h):
+            size = "max"
+        else:
+            size = ("^" if out_w > w or out_h > h else "") + f"{out_w},{out_h}"
+        rotation = ("!" if request.mirror else "") + _fmt_number(request.rotation)
+        canonical = f"{region}/{size}/{rotation}/{request.quality}.{request.format}"
+        etag = _etag(f"{image_id}/{canonical}/{RENDER_VERSION}")
+        return Plan(image_id, x, y, w, h, out_w, out_h, request, canonical, etag)
+
+    def cache_path(self, plan: Plan) -> Path:
+        name = plan.canonical.replace("/", "_")
+        return self.cache_root / plan.image_id[:2] / plan.image_id / name
+
+    def render(self, image_id: str, request: ImageRequest | Plan) -> Rendered:
+        plan = request if isinstance(request, Plan) else self.plan(image_id, request)
+        mime = FORMATS[plan.request.format]
+        raw = self._raw_tile(plan)
+        if raw is not None:
+            return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=raw)
+        path = self.cache_path(plan)
+        if not os.path.exists(path):
+            self._render_to(plan, path)
+        return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, path=path)
+
+    def _raw_tile(self, plan: Plan) -> bytes | None:
+        req = plan.request
+        if req.format != "jpg" or req.rotation or req.mirror or req.quality not in ("default", "color"):
+            return None
+        entry = self._get(plan.image_id)
+        pyramid = entry.pyramid
+        width, height = pyramid.width, pyramid.height
+        if not plan.out_w or plan.w % plan.out_w:
+            return None
+        s = plan.w // plan.out_w  # the scale factor; it must be a power of two with a level
+        k = s.bit_length() - 1
+        if s & (s - 1) or k >= len(pyramid.levels):
+            return None
+        level = pyramid.levels[k]
+        if not level.can_copy_tiles or level.width != width // s or level.height != height // s:
+            return None
+        tw, th = level.tile_width, level.tile_height
+        span_x, span_y = tw * s, th * s
+        if plan.x % span_x or plan.y % span_y or plan.w != span_x:
+            return None  # not aligned, or a right-edge tile (padded in the TIFF: decode and crop)
+        col, row = plan.x // span_x, plan.y // span_y
+        if col >= level.across or row >= level.down or (col + 1) * tw > level.width:
+            return None
+        ch = min(th, level.height - row * th)
+        if plan.h != min(span_y, height - plan.y) or plan.out_h != ch:
+            return None
+        try:
+            return level.raw_tile(entry.fd, col, row, height=ch if ch != th else None)
+        except (OSError, tiff_tiles.TiffError):
+            return None
+
+    def _vips_level(self, entry: _OpenPyramid, k: int):
+        import pyvips
+
+        image = entry.vips_levels.get(k)
+        if image is None:
+            image = pyvips.Image.new_from_file(str(entry.pyramid.path), page=k, access="random", fail_on="error")
+            with entry.lock:
+                entry.vips_levels[k] = image
+        return image
+
+    def _render_to(self, plan: Plan, path: Path) -> None:
+        import pyvips
+
+        entry = self._get(plan.image_id)
+        pyramid = entry.pyramid
+        width, height = pyramid.width, pyramid.height
+        # smallest level that still has at least the output's resolution
+        k = 0
+        for index, level in enumerate(pyramid.levels):
+            if plan.w * level.width / width >= plan.out_w - 1e-6 and plan.h * level.height / height >= plan.out_h - 1e-6:
+                k = index
+        level = pyramid.levels[k]
+        sx, sy = level.width / width, level.height / height
+        x0, y0 = math.floor(plan.x * sx), math.floor(plan.y * sy)
+        x1 = min(level.width, max(x0 + 1, math.ceil((plan.x + plan.w) * sx - 1e-9)))
+        y1 = min(level.height, max(y0 + 1, math.ceil((plan.y + plan.h) * sy - 1e-9)))
+        try:
+            image = self._vips_level(entry, k).crop(x0, y0, x1 - x0, y1 - y0)
+            if (image.width, image.height) != (plan.out_w, plan.out_h):
+                image = image.resize(plan.out_w / image.width, vscale=plan.out_h / image.height, kernel="lanczos3")
+                if (image.width, image.height) != (plan.out_w, plan.out_h):
+                    image = image.gravity("north-west", plan.out_w, plan.out_h, extend="copy")
+            image = _transform(image, plan.request)
+            with atomic_path(path) as tmp:
+                _save(image, tmp, plan.request)
+        except pyvips.Error as error:
+            raise IIIFError(500, f"could not render image ({str(error).splitlines()[0]})") from None
+
+
+def _etag(text: str) -> str:
+    return '"' + hashlib.blake2b(text.encode(), digest_size=12).hexdigest() + '"'
+
+
+def _transform(image, request: ImageRequest):
+    """Mirror, rotate (clockwise) and apply the quality."""
+    if request.mirror:
+        image = image.fliphor()
+    angle = request.rotation
+    if angle:
+        if angle in (90.0, 180.0, 270.0):
+            image = image.rot({90.0: "d90", 180.0: "d180", 270.0: "d270"}[angle])
+        else:
+            transparent = request.format in ("png", "webp")
+            if transparent and not image.hasalpha():
+                image = image.bandjoin(255)
+            background = [255] * (image.bands - 1) + ([0] if transparent else [255])
+            image = image.similarity(angle=angle, background=background)
+    quality = request.quality
+    if quality in ("gray", "bitonal"):
+        alpha = None
+        if image.hasalpha():
+            alpha = image[image.bands - 1]
+            image = image[: image.bands - 1]
+        if image.bands >= 3:
+            image = image.colourspace("b-w")
+        if quality == "bitonal":
+            image = (image > 127).cast("uchar")  # 0 or 255
+        if alpha is not None:
+            image = image.bandjoin(alpha)
+    return image
+
+
+def _save(image, path: Path, request: ImageRequest) -> None:
+    fmt = request.format
+    if fmt == "jpg":
+        if image.hasalpha():
+            image = image.flatten(background=[255] * (image.bands - 1))
+        image.jpegsave(str(path), Q=85, keep="none", interlace=False)
+    elif fmt == "png":
+        if request.quality == "bitonal" and image.bands == 1:
+            image.pngsave(str(path), compression=6, bitdepth=1, keep="none")
+        else:
+            image.pngsave(str(path), compression=6, keep="none")
+    else:
+        image.webpsave(str(path), Q=80, effort=2, keep="none")
