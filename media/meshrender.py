@@ -151,9 +151,12 @@ def render(parts: list[RenderPart], size: int = 800, supersample: int = 2,
                 vn = np.asarray(part.vertex_normals, dtype=np.float64) @ rot.T
                 n = vn[tri[:, 0]] * b0 + vn[tri[:, 1]] * b1 + vn[tri[:, 2]] * b2
                 n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-20)
-                # keep interpolated normals on the face's side; fall back to the face normal
-                bad = np.einsum("ij,ij->i", n, fn) <= 0.05
-                n[bad] = fn[bad]
+                # smooth shading, except across creases (a box's corners): there the face normal
+                crease = np.ones(len(tri), dtype=bool)
+                for k in range(3):
+                    crease &= np.abs(np.einsum("ij,ij->i", vn[tri[:, k]], fn)) >= 0.8
+                n[~crease] = fn[~crease]
+                n *= np.sign(np.einsum("ij,ij->i", n, fn))[:, None] + (np.einsum("ij,ij->i", n, fn) == 0)[:, None]
             else:
                 n = fn
             flip = fn[:, 2] < 0  # two-sided: light the side facing the camera
