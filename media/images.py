@@ -215,12 +215,14 @@ def make_pyramid(source: Path, dest: Path) -> dict:
         image = _open(source, kind, access="random")
     try:
         image = to_display(image)
+        # libvips refuses to read back tiles much larger than a small image: shrink them to fit
+        tile = min(TILE, max(16, -(-max(image.width, image.height) // 16) * 16))
         with atomic_path(dest) as tmp:
             image.tiffsave(
                 str(tmp),
                 tile=True,
-                tile_width=TILE,
-                tile_height=TILE,
+                tile_width=tile,
+                tile_height=tile,
                 pyramid=True,
                 compression="jpeg",
                 Q=QUALITY,
@@ -229,13 +231,7 @@ def make_pyramid(source: Path, dest: Path) -> dict:
             )
     except pyvips.Error as error:
         raise MediaError(f"corrupt or unreadable {kind.upper()} image ({_vips_message(error)})") from None
-    pyramid = tiff_tiles.open_pyramid(dest)
-    return {
-        "width": pyramid.width,
-        "height": pyramid.height,
-        "tile": TILE,
-        "levels": [{"width": level.width, "height": level.height} for level in pyramid.levels],
-    }
+    return pyramid_geometry(dest)
 
 
 def pyramid_geometry(path: Path) -> dict:
@@ -243,6 +239,6 @@ def pyramid_geometry(path: Path) -> dict:
     return {
         "width": pyramid.width,
         "height": pyramid.height,
-        "tile": TILE,
+        "tile": pyramid.levels[0].tile_width,
         "levels": [{"width": level.width, "height": level.height} for level in pyramid.levels],
     }
