@@ -1,0 +1,152 @@
+"""Text analysis shared by every backend, so Whoosh and Elasticsearch match alike.
+
+Text is normalised in Python and handed to the engines as whitespace-separated tokens:
+
+* traditional Chinese is converted to simplified (OpenCC ``t2s``), so 青銅 finds 青铜;
+* Chinese runs are segmented with jieba (``cut_for_search`` when indexing, which also emits
+  the shorter dictionary words inside long ones; precise ``cut`` for queries);
+* Latin words are lower-cased, accents and pinyin tone marks are stripped, and English words
+  are stemmed (Porter);
+* titles also get pinyin tokens for their Chinese words: the toneless word (``qingtong``),
+  its syllables (``qing``, ``tong``) and, for words of two characters or more, initials (``qt``).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+_lock = threading.Lock()
+_ready = False
+
+#: A run of CJK ideographs, a Latin/digit word, or anything else (ignored).
+_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff]+(?:[.'’-][0-9A-Za-z\u00c0-\u024f]+)*)")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]")
+
+STOPWORDS = frozenset(
+    "a an and are as at be by for from in is it of on or the to with was were this that".split()
+)
+
+
+def _init() -> None:
+    global _ready
+    if _ready:
+        return
+    with _lock:
+        if _ready:
+            return
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        _ready = True
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (other characters pass through)."""
+    if not text or not _HAN.search(text):
+        return text
+    return _converter().convert(text)
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text or ""))
+
+
+def fold(word: str) -> str:
+    """Lower-case and strip accents/tone marks: ``Qīngtóng`` → ``qingtong``."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not unicodedata.combining(c)).replace("ü", "v")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    from whoosh.lang.porter import stem as porter
+
+    return porter(word) if word.isalpha() and len(word) > 3 else word
+
+
+def _latin(word: str) -> list[str]:
+    word = fold(word).replace("’", "'")
+    out = []
+    for part in re.split(r"[.'-]", word):
+        if part and part not in STOPWORDS:
+            out.append(stem(part))
+    return out
+
+
+def tokens(text: str, for_query: bool = False) -> list[str]:
+    """Normalised tokens of mixed Chinese/English text."""
+    if not text:
+        return []
+    _init()
+    import jieba
+
+    text = to_simplified(text)
+    out: list[str] = []
+    for match in _RUN.finditer(text):
+        han, latin = match.groups()
+        if han:
+            words = jieba.lcut(han) if for_query else jieba.lcut_for_search(han)
+            out.extend(words)
+        else:
+            out.extend(_latin(latin))
+    return out
+
+
+def analyze(text: str) -> str:
+    """Index-time analysis, as the whitespace-joined string both engines store."""
+    return " ".join(tokens(text))
+
+
+@lru_cache(maxsize=100_000)
+def _pinyin_of(word: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+def pinyin_tokens(text: str) -> list[str]:
+    """Pinyin tokens of the Chinese words in ``text`` (for titles)."""
+    if not text or not has_han(text):
+        return []
+    _init()
+    import jieba
+
+    out: list[str] = []
+    for match in _RUN.finditer(to_simplified(text)):
+        han = match.group(1)
+        if not han:
+            continue
+        for word in jieba.lcut(han):
+            syllables = [s.replace("ü", "v") for s in _pinyin_of(word) if s]
+            if not syllables:
+                continue
+            out.extend(syllables)
+            if len(syllables) > 1:
+                out.append("".join(syllables))
+                out.append("".join(s[0] for s in syllables))
+    return out
+
+
+def pinyin_query_token(word: str) -> str | None:
+    """A Latin query word as the pinyin index would hold it (tones and tone digits removed)."""
+    folded = _TONE_DIGITS.sub("", fold(word))
+    if folded.isascii() and folded.isalpha():
+        return folded
+    return None
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second) rather than on the first request."""
+    tokens("青铜器")

@@ -1,0 +1,196 @@
+"""Catalogue items as search documents.
+
+:func:`item_document` turns an :class:`exhibits.models.Item` into a flat, JSON-able dict
+(the unit every backend indexes); :func:`index_fields` analyses it into the index fields
+both backends store, so Whoosh and Elasticsearch see exactly the same tokens.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from search import analysis, periods
+
+#: Profile fields copied from ``Item.metadata_`` (each a language map).
+PROFILE_FIELDS = (
+    "material", "period", "creator", "place", "dimensions", "category", "grade", "provenance",
+    "condition", "ich_category", "ich_level", "inheritor", "region",
+)
+#: Profile fields searchable one by one (``material:青铜``); the rest go to the general fields.
+FIELDED = ("material", "period", "creator", "place", "dimensions", "ich_category", "ich_level", "inheritor", "region")
+MEDIA_FLAGS = {"image": "has_image", "model": "has_3d", "video": "has_video", "audio": "has_audio"}
+SNIPPET_SOURCE_CHARS = 1200
+
+
+def _langmap(value: Any) -> dict[str, list[str]]:
+    if not value:
+        return {}
+    if isinstance(value, str):
+        return {"none": [value]}
+    if isinstance(value, list):
+        return {"none": [str(v) for v in value]}
+    out: dict[str, list[str]] = {}
+    for lang, vals in value.items():
+        vals = vals if isinstance(vals, list) else [vals]
+        vals = [str(v) for v in vals if v not in (None, "")]
+        if vals:
+            out[str(lang)] = vals
+    return out
+
+
+def item_document(item) -> dict[str, Any]:
+    """The flat search document of a catalogue item."""
+    meta = item.metadata_ or {}
+    assets = list(item.assets or [])
+    kinds = {a.kind for a in assets}
+    cues: list[dict[str, Any]] = []
+    for asset in assets:
+        if asset.kind == "transcript":
+            for cue in (asset.info or {}).get("cues") or []:
+                if cue.get("text"):
+                    cues.append({"start": cue.get("start"), "end": cue.get("end"), "text": str(cue["text"]),
+                                 "lang": asset.language})
+    thumb = next((a.sha256 for a in assets if a.kind == "image"), None)
+    updated = item.updated
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=timezone.utc)
+    doc: dict[str, Any] = {
+        "id": item.id,
+        "museum": item.museum.slug if item.museum is not None else None,
+        "hall": item.hall.slug if item.hall is not None else None,
+        "section": item.section.slug if item.section is not None else None,
+        "title": _langmap(item.title),
+        "description": _langmap(item.description),
+        "object_type": item.object_type,
+        "accession_number": item.accession_number or _first(meta.get("accession_number")),
+        "date_start": item.date_start,
+        "date_end": item.date_end,
+        "thumbnail": thumb,
+        "transcript": cues,
+        "updated": updated.isoformat() if updated else None,
+    }
+    for name in PROFILE_FIELDS:
+        doc[name] = _langmap(meta.get(name))
+    for kind, flag in MEDIA_FLAGS.items():
+        doc[flag] = kind in kinds
+    return doc
+
+
+def _first(value: Any) -> str | None:
+    for values in _langmap(value).values():
+        if values:
+            return values[0]
+    return None
+
+
+def _all_text(langmap: dict[str, list[str]] | None) -> str:
+    return " ".join(v for vals in (langmap or {}).values() for v in vals)
+
+
+def facet_value(langmap: dict[str, list[str]] | None) -> list[str]:
+    """Facet keys of a profile value: its zh values, else its other values (commas removed)."""
+    langmap = langmap or {}
+    values = langmap.get("zh") or next((v for v in langmap.values() if v), [])
+    return [analysis.to_simplified(v).replace(",", " ").strip() for v in values if v.strip()][:8]
+
+
+def period_facet(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for values in (doc.get("period") or {}).values():
+        for value in values:
+            zh = periods.canonical(value)
+            if zh:
+                found.append(zh)
+    if not found:
+        derived = periods.from_years(doc.get("date_start"), doc.get("date_end"))
+        if derived:
+            found.append(derived)
+        else:
+            found.extend(facet_value(doc.get("period")))
+    return list(dict.fromkeys(found))
+
+
+def title_sort_key(doc: dict[str, Any]) -> str:
+    title = doc.get("title") or {}
+    for lang in ("zh", "en", "none"):
+        if title.get(lang):
+            text = title[lang][0]
+            pinyin = analysis.pinyin_tokens(text)
+            # Chinese titles sort by their pinyin syllables, as library catalogues do
+            key = " ".join(p for p in pinyin if len(p) > 0) if analysis.has_han(text) else text.lower()
+            return (key or text.lower())[:64]
+    return ""
+
+
+def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """The analysed fields of a document (identical input for every backend)."""
+    title_text = _all_text(doc.get("title"))
+    meta_parts = [_all_text(doc.get(name)) for name in PROFILE_FIELDS]
+    meta_parts.append(doc.get("accession_number") or "")
+    transcript = " ".join(c["text"] for c in doc.get("transcript") or [])
+    date_start, date_end = doc.get("date_start"), doc.get("date_end")
+    if date_start is None and date_end is not None:
+        date_start = date_end
+    if date_end is None and date_start is not None:
+        date_end = date_start
+    fields: dict[str, Any] = {
+        "id": doc["id"],
+        "museum": doc.get("museum") or "",
+        "hall": doc.get("hall") or "",
+        "section": doc.get("section") or "",
+        "object_type": doc.get("object_type") or "",
+        "accession_number": (doc.get("accession_number") or "").lower(),
+        "title": analysis.analyze(title_text),
+        "title_py": " ".join(analysis.pinyin_tokens(title_text)),
+        "meta": analysis.analyze(" ".join(p for p in meta_parts if p)),
+        "text": analysis.analyze(_all_text(doc.get("description")) + " " + transcript),
+        "transcript": analysis.analyze(transcript),
+        "date_start": date_start,
+        "date_end": date_end,
+        "title_sort": title_sort_key(doc),
+        "facet_material": facet_value(doc.get("material")),
+        "facet_period": period_facet(doc),
+        "facet_ich_category": facet_value(doc.get("ich_category")),
+        "facet_ich_level": facet_value(doc.get("ich_level")),
+        "has_3d": "true" if doc.get("has_3d") else "false",
+        "has_video": "true" if doc.get("has_video") else "false",
+        "has_audio": "true" if doc.get("has_audio") else "false",
+        "updated": doc.get("updated") or "",
+        "stored": json.dumps(display(doc), ensure_ascii=False, separators=(",", ":")),
+    }
+    for name in FIELDED:
+        fields[f"f_{name}"] = analysis.analyze(_all_text(doc.get(name)))
+    return fields
+
+
+def display(doc: dict[str, Any]) -> dict[str, Any]:
+    """What a hit shows, kept in the index so results need no catalogue query."""
+    desc = doc.get("description") or {}
+    return {
+        "title": doc.get("title") or {},
+        "museum": doc.get("museum"),
+        "hall": doc.get("hall"),
+        "object_type": doc.get("object_type"),
+        "date_start": doc.get("date_start"),
+        "date_end": doc.get("date_end"),
+        "period": doc.get("period") or {},
+        "thumbnail": doc.get("thumbnail"),
+        "has_3d": bool(doc.get("has_3d")), "has_video": bool(doc.get("has_video")),
+        "has_audio": bool(doc.get("has_audio")),
+        "description": {k: [" ".join(v)[:SNIPPET_SOURCE_CHARS]] for k, v in desc.items() if v},
+        "transcript": [{"start": c.get("start"), "text": c["text"][:300]} for c in (doc.get("transcript") or [])[:200]],
+    }
+
+
+#: Index field of each facet.
+FACET_FIELDS = {
+    "museum": "museum", "hall": "hall", "object_type": "object_type",
+    "material": "facet_material", "period": "facet_period",
+    "ich_category": "facet_ich_category", "ich_level": "facet_ich_level",
+    "has_3d": "has_3d", "has_video": "has_video", "has_audio": "has_audio",
+}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()

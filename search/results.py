@@ -1,0 +1,148 @@
+"""Search results, facets and highlighted snippets (shared by every backend)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from search import analysis
+
+SNIPPET_CHARS = 160
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float | None
+    stored: dict[str, Any]
+    snippet: str | None = None
+    highlights: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_api(self) -> dict[str, Any]:
+        s = self.stored
+        return {
+            "id": self.id,
+            "title": s.get("title") or {},
+            "score": None if self.score is None else round(float(self.score), 4),
+            "snippet": self.snippet,
+            "highlights": self.highlights,
+            "museum": s.get("museum"),
+            "hall": s.get("hall"),
+            "object_type": s.get("object_type"),
+            "date_start": s.get("date_start"),
+            "date_end": s.get("date_end"),
+            "period": s.get("period") or {},
+            "thumbnail": s.get("thumbnail"),
+            "has_3d": bool(s.get("has_3d")),
+            "has_video": bool(s.get("has_video")),
+            "has_audio": bool(s.get("has_audio")),
+        }
+
+
+@dataclass
+class SearchResults:
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, Any]]]
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "hits": [h.to_api() for h in self.hits],
+            "facets": self.facets,
+        }
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def facet_list(counts: dict[str, int], limit: int = 30) -> list[dict[str, Any]]:
+    items = sorted(((v, c) for v, c in counts.items() if c > 0 and v != ""), key=lambda vc: (-vc[1], vc[0]))
+    return [{"value": v, "count": int(c)} for v, c in items[:limit]]
+
+
+# ---------------------------------------------------------------- snippets
+
+
+def _patterns(terms: list[str]) -> re.Pattern | None:
+    parts = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        if not term:
+            continue
+        if analysis.has_han(term):
+            parts.append(re.escape(term))
+        else:
+            parts.append(r"(?<![0-9a-z])" + re.escape(term) + r"[0-9a-z]*")
+    if not parts:
+        return None
+    return re.compile("|".join(parts[:40]))
+
+
+def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str | None:
+    """An HTML-escaped window of ``text`` around the first match, matches wrapped in <mark>.
+
+    Returns None when nothing matches.
+    """
+    if not text:
+        return None
+    pattern = _patterns(terms)
+    if pattern is None:
+        return None
+    norm = analysis.to_simplified(text).lower()
+    if len(norm) != len(text):  # rare phrase conversions change the length: show the normalised text
+        text = analysis.to_simplified(text)
+        norm = text.lower()
+    matches = list(pattern.finditer(norm))
+    if not matches:
+        return None
+    first = matches[0].start()
+    start = max(0, first - width // 3)
+    end = min(len(text), start + width)
+    out = [Markup("…") if start > 0 else Markup("")]
+    pos = start
+    for m in matches:
+        if m.start() < pos or m.end() > end:
+            continue
+        out.append(escape(text[pos:m.start()]))
+        out.append(Markup("<mark>") + escape(text[m.start():m.end()]) + Markup("</mark>"))
+        pos = m.end()
+    out.append(escape(text[pos:end]))
+    if end < len(text):
+        out.append(Markup("…"))
+    return str(Markup("").join(out))
+
+
+def make_snippets(stored: dict[str, Any], terms: list[str], lang: str | None = None) -> tuple[str | None, list[dict[str, Any]]]:
+    """The best snippet of a hit's description and the transcript cues that match."""
+    snippet = None
+    desc = stored.get("description") or {}
+    order = ([lang] if lang else []) + ["zh", "en"] + list(desc)
+    for code in dict.fromkeys(order):
+        for text in desc.get(code) or []:
+            snippet = highlight(text, terms)
+            if snippet:
+                break
+        if snippet:
+            break
+    if snippet is None:
+        for code in dict.fromkeys(order):
+            if desc.get(code):
+                first = desc[code][0]
+                snippet = str(escape(first[:SNIPPET_CHARS])) + ("…" if len(first) > SNIPPET_CHARS else "")
+                break
+    highlights = []
+    if terms:
+        for cue in stored.get("transcript") or []:
+            html = highlight(cue.get("text") or "", terms, width=120)
+            if html:
+                highlights.append({"field": "transcript", "start": cue.get("start"), "html": html})
+                if len(highlights) >= 3:
+                    break
+    return snippet, highlights

@@ -1,0 +1,127 @@
+"""Keeping the index in step with the catalogue.
+
+The catalogue is the source of truth; the index can always be rebuilt from it. After each
+catalogue commit the ingest calls :func:`reindex_items` for the items it touched. The index
+keeps a *sync marker* (the newest ``Item.updated`` and ``Change.id`` it has absorbed), written
+only after its own commit, so if an index write fails or the process dies between the
+catalogue commit and the index write, the next call finds the newer catalogue rows and
+catches up; deletions that left no trace are found by comparing counts (and then ids).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from exhibits.models import Change, Item
+from search.documents import item_document
+
+BATCH = 500
+
+
+def _options():
+    return (selectinload(Item.museum), selectinload(Item.hall), selectinload(Item.section), selectinload(Item.assets))
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value)
+
+
+def _watermark(session) -> dict:
+    newest = session.scalar(select(func.max(Item.updated)))
+    change = session.scalar(select(func.max(Change.id)))
+    return {"updated": _iso(newest), "change_id": change or 0}
+
+
+def reindex_items(db, index, item_ids: Iterable[str] = (), full_check: bool = True) -> dict:
+    """Upsert the visible ones of ``item_ids`` and delete the rest; catch up anything missed.
+
+    Returns ``{"upserted": n, "deleted": m}``.
+    """
+    wanted = set(item_ids)
+    marker = index.get_marker()
+    with db.session() as session:
+        target = _watermark(session)
+        since = _parse(marker.get("updated"))
+        if marker:
+            # rows changed since the index last caught up (a failed or interrupted index write)
+            stmt = select(Item.id)
+            if since is not None:
+                stmt = stmt.where(Item.updated >= since.replace(tzinfo=None)) if _naive(session) else stmt.where(Item.updated >= since)
+            wanted.update(session.scalars(stmt))
+            wanted.update(session.scalars(select(Change.item_id).where(Change.id > int(marker.get("change_id") or 0))))
+        else:
+            wanted.update(session.scalars(select(Item.id)))  # an index that never synced: take everything
+        upserts, deletes = _split(session, wanted)
+    index.apply(upserts=upserts, deletes=deletes, marker=target)
+    if full_check and index.count() != visible_count(db):
+        # something was deleted or changed without leaving a trace: compare ids
+        with db.session() as session:
+            catalogue = set(session.scalars(select(Item.id).where(Item.state == "ready", Item.published.is_(True))))
+            indexed = index.ids()
+            more, _ = _split(session, catalogue - indexed)
+        extra = sorted(indexed - catalogue)
+        index.apply(upserts=more, deletes=extra)
+        upserts.extend(more)
+        deletes.extend(extra)
+    return {"upserted": len(upserts), "deleted": len(deletes)}
+
+
+def _naive(session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _split(session, ids: set[str]) -> tuple[list[dict], list[str]]:
+    upserts: list[dict] = []
+    deletes: list[str] = []
+    ids = sorted(ids)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        found = {it.id: it for it in session.scalars(select(Item).where(Item.id.in_(chunk)).options(*_options()))}
+        for item_id in chunk:
+            item = found.get(item_id)
+            if item is not None and item.visible:
+                upserts.append(item_document(item))
+            else:
+                deletes.append(item_id)
+    return upserts, deletes
+
+
+def visible_count(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Item).where(Item.state == "ready", Item.published.is_(True)))
+
+
+def iter_visible_documents(db, batch: int = BATCH):
+    """Every visible item's document, read in keyset-paginated batches."""
+    last = ""
+    while True:
+        with db.session() as session:
+            items = list(session.scalars(
+                select(Item).where(Item.state == "ready", Item.published.is_(True), Item.id > last)
+                .order_by(Item.id).limit(batch).options(*_options())))
+            docs = [item_document(it) for it in items]
+        if not docs:
+            return
+        yield from docs
+        last = docs[-1]["id"]
+
+
+def rebuild_from_catalogue(db, index, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the catalogue (``jinshi index rebuild``); returns the count."""
+    with db.session() as session:
+        target = _watermark(session)
+    total = visible_count(db)
+    return index.rebuild(iter_visible_documents(db), total=total, progress=progress, marker=target)
