@@ -99,6 +99,8 @@ class Item(Base):
     date_end: Mapped[int | None] = mapped_column(Integer, index=True)
     accession_number: Mapped[str | None] = mapped_column(String(128), index=True)
     rights: Mapped[str | None] = mapped_column(String(512))
+    #: Hash of the metadata row and file hashes last ingested, so re-running a batch skips unchanged items.
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     #: 'pending' while ingest works on it, 'ready' when every step succeeded, 'failed' otherwise.
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text)

@@ -6,8 +6,12 @@ import importlib
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from exhibits.iiif import format_years
+from exhibits.profile import FIELDS
+from exhibits.rights import rights_uri
 from exhibits.settings import Settings
 from viewer import i18n
+from viewer.context import close_session
 from viewer.runtime import Runtime
 
 #: Each module defines ``bp``; order matters only for readability.
@@ -17,6 +21,7 @@ BLUEPRINTS = (
     "viewer.blueprints.iiif_image",
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
+    "viewer.blueprints.vendor",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
@@ -39,12 +44,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     _register_error_handler(app)
+    app.context_processor(_template_helpers)
 
-    @app.teardown_appcontext
-    def _noop(_exc):  # sessions are scoped by Database.session(); nothing to close per request
-        return None
+    app.teardown_appcontext(close_session)
 
     return app
+
+
+def _template_helpers() -> dict:
+    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri}
 
 
 def _register_error_handler(app: Flask) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from urllib.parse import urlencode
+
 from flask import Flask, g, request
 
 LANGUAGES = ("zh", "en")
@@ -49,4 +51,11 @@ def init_app(app: Flask) -> None:
         from viewer.strings import text
 
         lang = current_language()
-        return {"lang": lang, "pick": pick, "_": lambda key: text(key, lang)}
+        return {"lang": lang, "pick": pick, "_": lambda key: text(key, lang), "switch_language_url": switch_language_url}
+
+
+def switch_language_url(lang: str) -> str:
+    """The current page in another language (other query parameters kept)."""
+    args = request.args.copy()
+    args["lang"] = lang
+    return f"{request.path}?{urlencode(list(args.items(multi=True)))}"

@@ -1,0 +1,80 @@
+"""Reading the catalogue for the public: only items that are ready and published are visible."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from exhibits.models import Asset, Hall, Item, Museum, Section
+
+
+def visible_items():
+    """A select() of the items the public may see."""
+    return select(Item).where(Item.state == "ready", Item.published.is_(True))
+
+
+def museums(session: Session) -> list[Museum]:
+    return list(session.scalars(select(Museum).options(selectinload(Museum.halls)).order_by(Museum.position, Museum.slug)))
+
+
+def museum(session: Session, slug: str) -> Museum | None:
+    return session.scalar(select(Museum).where(Museum.slug == slug).options(selectinload(Museum.halls)))
+
+
+def hall(session: Session, slug: str) -> Hall | None:
+    return session.scalar(select(Hall).where(Hall.slug == slug).options(selectinload(Hall.sections), selectinload(Hall.museum)))
+
+
+def item_counts_by_hall(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Item.hall_id, func.count()).where(Item.state == "ready", Item.published.is_(True)).group_by(Item.hall_id)
+    )
+    return {hall_id: count for hall_id, count in rows}
+
+
+def hall_items(session: Session, hall_id: int, section_id: int | None = None) -> list[Item]:
+    query = visible_items().where(Item.hall_id == hall_id).options(selectinload(Item.assets))
+    if section_id is not None:
+        query = query.where(Item.section_id == section_id)
+    return list(session.scalars(query.order_by(Item.position, Item.id)))
+
+
+def museum_items(session: Session, museum_id: int) -> list[Item]:
+    query = visible_items().where(Item.museum_id == museum_id).options(selectinload(Item.assets))
+    return list(session.scalars(query.order_by(Item.position, Item.id)))
+
+
+def item(session: Session, item_id: str, public: bool = True) -> Item | None:
+    query = select(Item).where(Item.id == item_id).options(
+        selectinload(Item.assets), selectinload(Item.museum), selectinload(Item.hall), selectinload(Item.section)
+    )
+    if public:
+        query = query.where(Item.state == "ready", Item.published.is_(True))
+    return session.scalar(query)
+
+
+def section_of(hall_: Hall, slug: str) -> Section | None:
+    return next((s for s in hall_.sections if s.slug == slug), None)
+
+
+def featured_items(session: Session, limit: int = 8) -> list[Item]:
+    """Items with an image, for the home page: the first of each hall, then more."""
+    query = (
+        visible_items()
+        .where(Item.assets.any(Asset.kind == "image"))
+        .options(selectinload(Item.assets), selectinload(Item.museum))
+        .order_by(Item.position, Item.id)
+        .limit(limit * 4)
+    )
+    chosen: list[Item] = []
+    seen_halls: set[int | None] = set()
+    candidates = list(session.scalars(query))
+    for candidate in candidates:
+        if candidate.hall_id not in seen_halls:
+            chosen.append(candidate)
+            seen_halls.add(candidate.hall_id)
+    chosen += [c for c in candidates if c not in chosen]
+    return chosen[:limit]
+
+
+def first_image(item_: Item) -> Asset | None:
+    return next((a for a in item_.assets if a.kind == "image"), None)

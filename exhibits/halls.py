@@ -1,0 +1,193 @@
+"""Load the halls file (museums → halls → sections) into the catalogue.
+
+Loading again updates in place (matched by slug). The file is validated before anything
+is written, and every problem is reported with its line number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from exhibits.db import Database
+from exhibits.models import Hall, Museum, Section
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class HallsFileError(ValueError):
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass
+class SectionSpec:
+    slug: str
+    title: dict[str, list[str]]
+    summary: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class HallSpec:
+    slug: str
+    title: dict[str, list[str]]
+    summary: dict[str, list[str]] = field(default_factory=dict)
+    sections: list[SectionSpec] = field(default_factory=list)
+
+
+@dataclass
+class MuseumSpec:
+    slug: str
+    title: dict[str, list[str]]
+    summary: dict[str, list[str]] = field(default_factory=dict)
+    halls: list[HallSpec] = field(default_factory=list)
+
+
+class _Reader:
+    """Walks the YAML node tree so that every problem carries its line number."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(f"line {node.start_mark.line + 1}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping")
+            return None
+        return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{what} must be a list")
+            return []
+        return list(node.value)
+
+    def slug(self, fields: dict[str, yaml.Node], parent: yaml.Node, what: str) -> str | None:
+        node = fields.get("slug")
+        if node is None:
+            self.fail(parent, f"{what} has no slug")
+            return None
+        value = node.value if isinstance(node, yaml.ScalarNode) else None
+        if not value or not SLUG.match(str(value)):
+            self.fail(node, f"{what} slug {value!r} must be lowercase letters, digits and hyphens")
+            return None
+        return str(value)
+
+    def langmap(self, fields: dict[str, yaml.Node], key: str, parent: yaml.Node, required: bool) -> dict[str, list[str]]:
+        node = fields.get(key)
+        if node is None:
+            if required:
+                self.fail(parent, f"missing {key} (a mapping like {{zh: ..., en: ...}})")
+            return {}
+        if isinstance(node, yaml.ScalarNode):
+            return {"none": [node.value]} if node.value else {}
+        mapping = self.mapping(node, key)
+        result: dict[str, list[str]] = {}
+        for lang, value in (mapping or {}).items():
+            if not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", lang):
+                self.fail(value, f"{key}: {lang!r} is not a language code")
+            elif isinstance(value, yaml.ScalarNode) and value.value:
+                result[lang] = [value.value]
+            elif isinstance(value, yaml.SequenceNode):
+                result[lang] = [v.value for v in value.value if isinstance(v, yaml.ScalarNode)]
+            else:
+                self.fail(value, f"{key}.{lang} must be text")
+        if required and not result:
+            self.fail(node, f"{key} is empty")
+        return result
+
+
+def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
+    """Validate a halls file; raise HallsFileError listing every problem with its line."""
+    reader = _Reader()
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise HallsFileError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if root is None:
+        raise HallsFileError(path, ["the file is empty"])
+    top = reader.mapping(root, "the file")
+    if top is None or "museums" not in top:
+        raise HallsFileError(path, reader.problems or ["line 1: missing top-level 'museums' list"])
+    museums: list[MuseumSpec] = []
+    seen_halls: dict[str, int] = {}
+    seen_museums: set[str] = set()
+    for m_node in reader.sequence(top["museums"], "museums"):
+        m = reader.mapping(m_node, "a museum")
+        if m is None:
+            continue
+        slug = reader.slug(m, m_node, "museum")
+        if slug in seen_museums:
+            reader.fail(m_node, f"museum {slug!r} is defined twice")
+        seen_museums.add(slug or "")
+        museum = MuseumSpec(slug or "", reader.langmap(m, "title", m_node, True), reader.langmap(m, "summary", m_node, False))
+        for h_node in reader.sequence(m.get("halls"), "halls"):
+            h = reader.mapping(h_node, "a hall")
+            if h is None:
+                continue
+            h_slug = reader.slug(h, h_node, "hall")
+            if h_slug and h_slug in seen_halls:
+                reader.fail(h_node, f"hall {h_slug!r} is already defined on line {seen_halls[h_slug]} (hall slugs are unique across museums)")
+            if h_slug:
+                seen_halls[h_slug] = h_node.start_mark.line + 1
+            hall = HallSpec(h_slug or "", reader.langmap(h, "title", h_node, True), reader.langmap(h, "summary", h_node, False))
+            seen_sections: set[str] = set()
+            for s_node in reader.sequence(h.get("sections"), "sections"):
+                s = reader.mapping(s_node, "a section")
+                if s is None:
+                    continue
+                s_slug = reader.slug(s, s_node, "section")
+                if s_slug in seen_sections:
+                    reader.fail(s_node, f"section {s_slug!r} is defined twice in hall {h_slug!r}")
+                seen_sections.add(s_slug or "")
+                hall.sections.append(SectionSpec(s_slug or "", reader.langmap(s, "title", s_node, True), reader.langmap(s, "summary", s_node, False)))
+            museum.halls.append(hall)
+        museums.append(museum)
+    if reader.problems:
+        raise HallsFileError(path, reader.problems)
+    return museums
+
+
+def load_halls(db: Database, path: Path) -> dict[str, int]:
+    """Create or update museums, halls and sections from a halls file; returns counts."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HallsFileError(path, [f"cannot be read ({exc})"]) from None
+    specs = parse_halls(text, path)
+    counts = {"museums": 0, "halls": 0, "sections": 0}
+    with db.session() as session:
+        for m_pos, spec in enumerate(specs):
+            museum = session.scalar(select(Museum).where(Museum.slug == spec.slug)) or Museum(slug=spec.slug)
+            museum.title, museum.summary, museum.position = spec.title, spec.summary, m_pos
+            session.add(museum)
+            counts["museums"] += 1
+            for h_pos, h_spec in enumerate(spec.halls):
+                hall = session.scalar(select(Hall).where(Hall.slug == h_spec.slug)) or Hall(slug=h_spec.slug)
+                hall.museum = museum
+                hall.title, hall.summary, hall.position = h_spec.title, h_spec.summary, h_pos
+                session.add(hall)
+                counts["halls"] += 1
+                existing = {s.slug: s for s in hall.sections}
+                for s_pos, s_spec in enumerate(h_spec.sections):
+                    section = existing.get(s_spec.slug) or Section(slug=s_spec.slug)
+                    section.title, section.summary, section.position = s_spec.title, s_spec.summary, s_pos
+                    if section not in hall.sections:
+                        hall.sections.append(section)
+                    counts["sections"] += 1
+    return counts
+
+

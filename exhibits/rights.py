@@ -1,0 +1,30 @@
+"""Rights statements: the free text curators write, mapped to the URIs IIIF ``rights`` requires."""
+from __future__ import annotations
+
+import re
+
+_CC = re.compile(r"^cc[ -]?(by(?:[ -](?:nc|sa|nd))*)[ -]?(\d\.\d)?$", re.I)
+_NAMED = {
+    "cc0": "http://creativecommons.org/publicdomain/zero/1.0/",
+    "public domain": "http://creativecommons.org/publicdomain/mark/1.0/",
+    "pdm": "http://creativecommons.org/publicdomain/mark/1.0/",
+    "in copyright": "http://rightsstatements.org/vocab/InC/1.0/",
+    "inc": "http://rightsstatements.org/vocab/InC/1.0/",
+    "in copyright - educational use permitted": "http://rightsstatements.org/vocab/InC-EDU/1.0/",
+    "no known copyright": "http://rightsstatements.org/vocab/NKC/1.0/",
+    "copyright not evaluated": "http://rightsstatements.org/vocab/CNE/1.0/",
+}
+
+
+def rights_uri(text: str | None) -> str | None:
+    """The Creative Commons or RightsStatements.org URI for a rights value, if it names one."""
+    if not text:
+        return None
+    value = text.strip()
+    if re.match(r"^https?://(creativecommons\.org|rightsstatements\.org)/", value):
+        return value.replace("https://", "http://", 1)
+    match = _CC.match(value)
+    if match:
+        kind = match.group(1).lower().replace(" ", "-")
+        return f"http://creativecommons.org/licenses/{kind}/{match.group(2) or '4.0'}/"
+    return _NAMED.get(value.lower())

@@ -1,0 +1,195 @@
+"""Reading the batch metadata CSV (DESIGN.md "Batch metadata CSV") into item records.
+
+Every row is checked before anything is ingested; problems are reported by row number
+(the header is row 1), and a CSV with any problem is refused whole.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exhibits.profile import (
+    CSV_COLUMNS,
+    FIELD_BY_NAME,
+    ICH_COLUMNS,
+    REQUIRED_COLUMNS,
+    lang_value,
+    with_known_translations,
+)
+
+ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+MAX_CSV_BYTES = 64 * 1024 * 1024
+#: Columns folded into the record; every other column is kept as extra metadata.
+_KNOWN = set(CSV_COLUMNS) | set(ICH_COLUMNS)
+
+
+class MetadataError(ValueError):
+    """The CSV cannot be used; ``problems`` lists each one with its row number."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        super().__init__(f"{path}: " + "; ".join(shown))
+
+
+@dataclass
+class ItemRecord:
+    """One item to ingest: its metadata and the files that belong to it."""
+
+    id: str
+    museum: str
+    hall: str | None
+    section: str | None
+    title: dict[str, list[str]]
+    description: dict[str, list[str]]
+    metadata: dict[str, dict[str, list[str]]]
+    object_type: str | None
+    date_start: int | None
+    date_end: int | None
+    accession_number: str | None
+    rights: str | None
+    files: list[Path] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    row: int | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of the metadata, to recognise a row that has not changed."""
+        data = {k: v for k, v in self.__dict__.items() if k not in ("files", "row")}
+        data["files"] = [p.name for p in self.files]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _year(value: str, column: str, problems: list[str], row: int) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"[-−]?\d{1,4}", value):
+        problems.append(f"row {row}: {column} {value!r} is not a year (whole number; BCE years are negative, e.g. -1046)")
+        return None
+    return int(value.replace("−", "-"))
+
+
+def _resolve_file(base: Path, name: str, problems: list[str], row: int) -> Path | None:
+    name = name.strip()
+    if not name:
+        return None
+    candidate = Path(name)
+    if candidate.is_absolute() or "\\" in name or any(part == ".." for part in candidate.parts):
+        problems.append(f"row {row}: file {name!r} must be a path inside the CSV's folder")
+        return None
+    resolved = (base / candidate).resolve()
+    if not resolved.is_relative_to(base.resolve()):
+        problems.append(f"row {row}: file {name!r} leaves the CSV's folder")
+        return None
+    return resolved
+
+
+def read_metadata(path: Path, museum: str | None = None, hall: str | None = None) -> list[ItemRecord]:
+    """Parse and check the whole CSV; raise MetadataError listing every problem.
+
+    ``museum`` and ``hall`` are defaults for rows that leave those columns empty.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise MetadataError(path, [f"the CSV is {size} bytes, over the limit of {MAX_CSV_BYTES}"])
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MetadataError(path, [f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"]) from None
+    except OSError as exc:
+        raise MetadataError(path, [f"cannot be read ({exc.strerror})"]) from None
+    if "\x00" in text:
+        raise MetadataError(path, ["contains NUL bytes; this is not a CSV text file"])
+    reader = csv.DictReader(text.splitlines(), strict=True)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise MetadataError(path, [f"row 1: {exc}"]) from None
+    defaults = {"museum": museum, "hall": hall}
+    missing = [c for c in REQUIRED_COLUMNS if c not in header and not defaults.get(c)]
+    if not header:
+        raise MetadataError(path, ["the CSV is empty (no header row)"])
+    if missing:
+        raise MetadataError(path, [f"row 1: missing required column(s): {', '.join(missing)}"])
+    if "title_zh" not in header and "title_en" not in header:
+        raise MetadataError(path, ["row 1: needs a title_zh or title_en column"])
+    duplicates = {h for h in header if header.count(h) > 1}
+    if duplicates:
+        raise MetadataError(path, [f"row 1: column(s) {', '.join(sorted(duplicates))} appear more than once"])
+    reader.fieldnames = header
+    base = path.parent
+    problems: list[str] = []
+    records: list[ItemRecord] = []
+    first_row_of: dict[str, int] = {}
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise MetadataError(path, [f"row {reader.line_num}: {exc}"]) from None
+    for index, raw in enumerate(rows, start=2):
+        if None in raw:
+            problems.append(f"row {index}: has more fields than the header")
+            continue
+        row = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        row["museum"] = row.get("museum") or museum or ""
+        row["hall"] = row.get("hall") or hall or ""
+        item_id = row.get("id", "")
+        if not ITEM_ID.match(item_id):
+            problems.append(f"row {index}: id {item_id!r} must be letters, digits, '.', '_' or '-' (at most 128)")
+        elif item_id in first_row_of:
+            problems.append(f"row {index}: id {item_id!r} is a duplicate of row {first_row_of[item_id]}")
+        else:
+            first_row_of[item_id] = index
+        if not row.get("museum"):
+            problems.append(f"row {index}: museum is empty")
+        title = lang_value(None, row.get("title_zh"), row.get("title_en"))
+        if not title:
+            problems.append(f"row {index}: needs title_zh or title_en")
+        start = _year(row.get("date_start", ""), "date_start", problems, index)
+        end = _year(row.get("date_end", ""), "date_end", problems, index)
+        if start is not None and end is not None and start > end:
+            problems.append(f"row {index}: date_start {start} is after date_end {end}")
+        files = []
+        for name in row.get("files", "").split(";"):
+            resolved = _resolve_file(base, name, problems, index)
+            if resolved is not None:
+                files.append(resolved)
+        metadata: dict[str, dict[str, list[str]]] = {}
+        for name in FIELD_BY_NAME:
+            value = lang_value(row.get(name), row.get(f"{name}_zh"), row.get(f"{name}_en"))
+            value = with_known_translations(name, value)
+            if value:
+                metadata[name] = value
+        consumed = _KNOWN | {f"{n}_{lang}" for n in FIELD_BY_NAME for lang in ("zh", "en")}
+        extra = {k: v for k, v in row.items() if k not in consumed and v}
+        records.append(
+            ItemRecord(
+                id=item_id,
+                museum=row.get("museum", ""),
+                hall=row.get("hall") or None,
+                section=row.get("section") or None,
+                title=title,
+                description=lang_value(None, row.get("description_zh"), row.get("description_en")),
+                metadata=metadata,
+                object_type=row.get("object_type") or None,
+                date_start=start,
+                date_end=end,
+                accession_number=row.get("accession_number") or None,
+                rights=row.get("rights") or None,
+                files=files,
+                extra=extra,
+                row=index,
+            )
+        )
+    if problems:
+        raise MetadataError(path, problems)
+    if not records:
+        raise MetadataError(path, ["the CSV has a header but no rows"])
+    return records

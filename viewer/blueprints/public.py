@@ -1,0 +1,83 @@
+"""The public exhibition: home → museum → hall → section → item."""
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, Response, abort, render_template, request
+
+from exhibits import catalogue
+from viewer.context import base_url, db_session, get_hall_or_404, get_item_or_404, get_museum_or_404
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def home():
+    session = db_session()
+    return render_template(
+        "home.html",
+        museums=catalogue.museums(session),
+        counts=catalogue.item_counts_by_hall(session),
+        featured=catalogue.featured_items(session),
+    )
+
+
+@bp.route("/museums/<museum_slug>")
+def museum(museum_slug: str):
+    museum_ = get_museum_or_404(museum_slug)
+    session = db_session()
+    return render_template(
+        "museum.html", museum=museum_, counts=catalogue.item_counts_by_hall(session),
+        covers=_hall_covers(catalogue.museum_items(session, museum_.id)),
+    )
+
+
+@bp.route("/museums/<museum_slug>/halls/<hall_slug>")
+@bp.route("/museums/<museum_slug>/halls/<hall_slug>/sections/<section_slug>")
+def hall(museum_slug: str, hall_slug: str, section_slug: str | None = None):
+    hall_ = get_hall_or_404(museum_slug, hall_slug)
+    section = None
+    if section_slug is not None:
+        section = catalogue.section_of(hall_, section_slug) or abort(404)
+    items = catalogue.hall_items(db_session(), hall_.id, section.id if section else None)
+    groups = [(s, [i for i in items if i.section_id == s.id]) for s in hall_.sections if section in (None, s)]
+    loose = [i for i in items if i.section_id is None] if section is None else []
+    return render_template("hall.html", hall=hall_, section=section, groups=groups, loose=loose, total=len(items))
+
+
+@bp.route("/items/<item_id>")
+def item(item_id: str):
+    item_ = get_item_or_404(item_id)
+    siblings = catalogue.hall_items(db_session(), item_.hall_id) if item_.hall_id else []
+    ids = [s.id for s in siblings]
+    position = ids.index(item_.id) if item_.id in ids else -1
+    previous = siblings[position - 1] if position > 0 else None
+    following = siblings[position + 1] if 0 <= position < len(siblings) - 1 else None
+    return render_template(
+        "item.html", item=item_, permalink=f"{base_url()}/items/{item_.id}",
+        previous=previous, following=following, start=request.args.get("t", type=float),
+    )
+
+
+@bp.route("/items/<item_id>/qr.svg")
+def item_qr(item_id: str):
+    item_ = get_item_or_404(item_id)
+    qr = segno.make(f"{base_url()}/items/{item_.id}", error="m")
+    svg = qr.svg_inline(scale=4, border=2, title=f"{base_url()}/items/{item_.id}")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/mirador")
+def mirador():
+    manifest = request.args.get("manifest", "")
+    if manifest and not manifest.startswith(("http://", "https://", "/")):
+        abort(400, "manifest must be an http(s) URL")
+    return render_template("mirador.html", manifest=manifest)
+
+
+def _hall_covers(items):
+    covers = {}
+    for entry in items:
+        image = catalogue.first_image(entry)
+        if image and entry.hall_id not in covers:
+            covers[entry.hall_id] = image
+    return covers

@@ -1,0 +1,31 @@
+"""Front-end packages installed by npm (package-lock.json), served from node_modules.
+
+Only the named distribution folders are reachable; nothing else under node_modules is.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, abort, send_from_directory
+
+bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+
+NODE_MODULES = Path(os.environ.get("JINSHI_NODE_MODULES", Path(__file__).resolve().parents[2] / "node_modules"))
+PACKAGES = {
+    "openseadragon": "openseadragon/build/openseadragon",
+    "mirador": "mirador/dist",
+    "model-viewer": "@google/model-viewer/dist",
+    "video.js": "video.js/dist",
+    "axe-core": "axe-core",
+}
+
+
+@bp.route("/<package>/<path:filename>")
+def asset(package: str, filename: str):
+    folder = PACKAGES.get(package)
+    if folder is None:
+        abort(404)
+    response = send_from_directory(NODE_MODULES / folder, filename, max_age=7 * 24 * 3600)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

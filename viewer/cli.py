@@ -1,0 +1,187 @@
+"""The ``jinshi`` command line (DESIGN.md, "Contracts": CLI)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from viewer.runtime import Runtime
+
+err = Console(stderr=True)
+
+
+def get_runtime() -> Runtime:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = Runtime()
+        root.call_on_close(root.obj.close)
+    return root.obj
+
+
+def progress_bar(enabled: bool = True) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"), console=err, disable=not enabled, transient=False,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Jinshi 金石: digital museum and intangible heritage exhibition system."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--metadata", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Batch CSV; its files column lists the files.")
+@click.option("--museum", help="Museum slug (default for rows without one).")
+@click.option("--hall", help="Hall slug (default for rows without one).")
+@click.option("--draft", is_flag=True, help="Keep the items unpublished.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line and file.")
+def ingest(paths, metadata, museum, hall, draft, as_json) -> None:
+    """Ingest files, or the files a metadata CSV lists."""
+    from ingest.batch import IngestError, ingest_batch
+    from ingest.metadata import MetadataError
+
+    runtime = get_runtime()
+    failed = 0
+    counts = {"ingested": 0, "unchanged": 0, "failed": 0}
+    try:
+        with progress_bar(enabled=not as_json) as bar:
+            task = bar.add_task("ingest", total=None, current="")
+            results = ingest_batch(runtime, paths, metadata=metadata, museum=museum, hall=hall, draft=draft,
+                                   progress=lambda name: bar.update(task, advance=1, current=name))
+            for result in results:
+                counts[result.status] += 1
+                if as_json:
+                    click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+                elif result.status == "failed":
+                    bar.console.print(f"[red]failed[/red] {result.error}", markup=True, highlight=False)
+                failed += result.status == "failed"
+    except (MetadataError, IngestError) as exc:
+        problems = getattr(exc, "problems", None) or [str(exc)]
+        source = str(getattr(exc, "path", "") or "")
+        if as_json:
+            for problem in problems:
+                click.echo(json.dumps({"file": source or None, "status": "failed", "item": None, "asset": None, "error": problem}, ensure_ascii=False))
+        else:
+            err.print(f"[red]Refused[/red] {source}", highlight=False)
+            for problem in problems:
+                err.print(f"  {problem}", markup=False, highlight=False)
+        sys.exit(1)
+    if not as_json:
+        err.print(f"{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    sys.exit(1 if failed else 0)
+
+
+@main.group()
+def halls() -> None:
+    """Museums, halls and sections."""
+
+
+@halls.command("load")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def halls_load(file: Path) -> None:
+    """Create or update museums, halls and sections from a YAML file."""
+    from exhibits.halls import HallsFileError, load_halls
+
+    try:
+        counts = load_halls(get_runtime().db, file)
+    except HallsFileError as exc:
+        err.print(f"[red]Refused[/red] {exc.path}", highlight=False)
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        sys.exit(1)
+    click.echo(f"{counts['museums']} museums, {counts['halls']} halls, {counts['sections']} sections loaded from {file}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn worker processes (default: 2 × cores + 1)")
+@click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
+def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
+    """Serve the museums (gunicorn; --dev for Flask's reloader)."""
+    _serve(host, port, workers, dev)
+
+
+def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
+    if dev:
+        from viewer.app import create_app
+
+        create_app(runtime=get_runtime()).run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    workers = workers or (2 * (os.cpu_count() or 1) + 1)
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--threads", "4", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+        "viewer.app:create_app()",
+    ]
+    err.print(f"Serving on http://{host}:{port} with {workers} workers")
+    os.execvp(command[0], command)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--build-only", is_flag=True, help="Build the demo museums without serving them.")
+def demo(host: str, port: int, workers: int, build_only: bool) -> None:
+    """Build the demo museums into JINSHI_HOME and serve them."""
+    from ingest.demo import build_demo
+
+    runtime = get_runtime()
+    with progress_bar() as bar:
+        task = bar.add_task("demo", total=None, current="")
+        summary = build_demo(runtime, progress=lambda name: bar.update(task, advance=1, current=name))
+    err.print(f"Demo: {summary.get('ingested', 0)} ingested, {summary.get('unchanged', 0)} unchanged, {len(summary.get('failed', []))} failed")
+    for failure in summary.get("failed", []):
+        err.print(f"  [red]failed[/red] {failure}", highlight=False)
+    if summary.get("failed"):
+        sys.exit(1)
+    if not build_only:
+        runtime.close()
+        _serve(host, port, workers, dev=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def verify(as_json: bool) -> None:
+    """Fixity check: every original the catalogue names is present and still hashes to its name."""
+    from ingest.fixity import verify_store
+
+    runtime = get_runtime()
+    with progress_bar(enabled=not as_json) as bar:
+        task = bar.add_task("verify", total=None, current="")
+        report = verify_store(runtime.db, runtime.store, progress=lambda sha: bar.update(task, advance=1, current=sha[:12]))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(f"{report['checked']} originals checked, {len(report['problems'])} problems, {len(report['orphans'])} not in the catalogue")
+        for problem in report["problems"]:
+            click.echo(f"  {problem['sha256']}: {problem['problem']} (items: {', '.join(problem['items'])})")
+    sys.exit(1 if report["problems"] else 0)
+
+
+def _register_optional_commands() -> None:
+    """Commands owned by other packages' engineers live in viewer.commands.*."""
+    import importlib
+
+    for module_name, names in (("viewer.commands.search_cmds", ("search", "index")), ("viewer.commands.export_cmds", ("export",))):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in names:
+            command = getattr(module, name, None) or getattr(module, f"{name}_command", None) or getattr(module, f"{name}_group", None)
+            if command is not None:
+                main.add_command(command, name)
+
+
+_register_optional_commands()

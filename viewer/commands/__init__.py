@@ -1,0 +1,1 @@
+"""Command groups of the ``jinshi`` CLI beyond the core ones in viewer.cli."""
