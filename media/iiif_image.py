@@ -18,10 +18,12 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-from media.store import MediaStore, atomic_path, is_sha256
+from media.store import MediaStore, is_sha256
 from media import tiff_tiles
 
 CONTEXT = "http://iiif.io/api/image/3/context.json"
@@ -397,7 +399,11 @@ class ImageService:
         if raw is not None:
             return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=raw)
         path = self.cache_path(plan)
-        if not os.path.exists(path):
+        try:
+            cached = os.stat(path).st_size > 0
+        except OSError:
+            cached = False
+        if not cached:
             self._render_to(plan, path)
         return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, path=path)
 
@@ -408,29 +414,45 @@ class ImageService:
         entry = self._get(plan.image_id)
         pyramid = entry.pyramid
         width, height = pyramid.width, pyramid.height
-        if not plan.out_w or plan.w % plan.out_w:
+        if plan.out_w > plan.w or plan.out_h > plan.h:
             return None
-        s = plan.w // plan.out_w  # the scale factor; it must be a power of two with a level
-        k = s.bit_length() - 1
-        if s & (s - 1) or k >= len(pyramid.levels):
+        # the level whose scale factor (a power of two) this request asks for; the exact
+        # geometry checks below allow only the sub-pixel difference of a level's rounding
+        k = round(math.log2(plan.w / plan.out_w))
+        s = 1 << k
+        if k >= len(pyramid.levels):
             return None
         level = pyramid.levels[k]
         if not level.can_copy_tiles or level.width != width // s or level.height != height // s:
             return None
         tw, th = level.tile_width, level.tile_height
         span_x, span_y = tw * s, th * s
-        if plan.x % span_x or plan.y % span_y or plan.w != span_x:
-            return None  # not aligned, or a right-edge tile (padded in the TIFF: decode and crop)
-        col, row = plan.x // span_x, plan.y // span_y
-        if col >= level.across or row >= level.down or (col + 1) * tw > level.width:
+        if plan.x % span_x or plan.y % span_y:
             return None
+        col, row = plan.x // span_x, plan.y // span_y
+        if col >= level.across or row >= level.down:
+            return None
+        cw = min(tw, level.width - col * tw)
         ch = min(th, level.height - row * th)
-        if plan.h != min(span_y, height - plan.y) or plan.out_h != ch:
+        if plan.w != min(span_x, width - plan.x) or plan.h != min(span_y, height - plan.y):
+            return None
+        if (plan.out_w, plan.out_h) != (cw, ch):
             return None
         try:
-            return level.raw_tile(entry.fd, col, row, height=ch if ch != th else None)
+            data = level.raw_tile(entry.fd, col, row, height=ch if ch != th else None)
         except (OSError, tiff_tiles.TiffError):
             return None
+        if cw != tw:
+            # A right-edge tile is padded to the full tile width in the TIFF: decode this one
+            # tile, crop, re-encode (a few milliseconds; no TIFF or pyramid machinery involved).
+            import pyvips
+
+            try:
+                tile = pyvips.Image.jpegload_buffer(data)
+                data = tile.crop(0, 0, cw, ch).jpegsave_buffer(Q=85, keep="none")
+            except pyvips.Error:
+                return None
+        return data
 
     def _vips_level(self, entry: _OpenPyramid, k: int):
         import pyvips
@@ -465,10 +487,25 @@ class ImageService:
                 if (image.width, image.height) != (plan.out_w, plan.out_h):
                     image = image.gravity("north-west", plan.out_w, plan.out_h, extend="copy")
             image = _transform(image, plan.request)
-            with atomic_path(path) as tmp:
+            with _cache_file(path) as tmp:
                 _save(image, tmp, plan.request)
         except pyvips.Error as error:
             raise IIIFError(500, f"could not render image ({str(error).splitlines()[0]})") from None
+
+
+@contextmanager
+def _cache_file(final: Path) -> Iterator[Path]:
+    """Like media.store.atomic_path but without fsync: a cache entry can always be made again."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{final.name}")
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    finally:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _etag(text: str) -> str:

@@ -268,8 +268,9 @@ def _pixels(data_or_path) -> np.ndarray:
         ("0,1024,1024,476", "512,", True),  # bottom edge at level 1 (height 1500)
         ("512,1024,512,476", "512,", True),  # bottom edge at level 0
         ("0,0,2048,1500", "512,", True),  # level 2 (525×375)
-        ("2048,0,52,512", "52,", False),  # right-edge tile at level 0: padded in the TIFF, decoded
-        ("0,0,2100,1500", "262,", False),  # level 3, a single tile narrower than 512
+        ("2048,0,52,512", "52,", True),  # right-edge tile at level 0: one tile decoded and cropped
+        ("0,0,2100,1500", "262,", True),  # level 3, a single tile narrower than 512
+        ("100,0,512,512", "512,", False),  # not on the tile grid
     ],
 )
 def test_raw_tiles_match_decoding(service, region, size, raw):
