@@ -16,7 +16,8 @@ class Settings:
     """Where Jinshi keeps its data and how it is reached from outside."""
 
     home: Path
-    base_url: str = "http://127.0.0.1:5000"
+    #: Public base URL used in IIIF ids; empty means "the host the request came to".
+    base_url: str = ""
     database_url: str = ""
     search_url: str = ""
     secret_key: str = ""
@@ -32,7 +33,7 @@ class Settings:
         home = Path(env.get("JINSHI_HOME", "./var")).expanduser().resolve()
         return cls(
             home=home,
-            base_url=env.get("JINSHI_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            base_url=env.get("JINSHI_BASE_URL", "").rstrip("/"),
             database_url=env.get("JINSHI_DATABASE_URL", ""),
             search_url=env.get("JINSHI_SEARCH_URL", ""),
             secret_key=env.get("JINSHI_SECRET_KEY", ""),

@@ -1,7 +1,7 @@
 """Per-request access to the runtime and a catalogue session, and loaders that 404."""
 from __future__ import annotations
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from sqlalchemy.orm import Session
 
 from exhibits import catalogue
@@ -14,7 +14,8 @@ def runtime() -> Runtime:
 
 
 def base_url() -> str:
-    return runtime().settings.base_url
+    """JINSHI_BASE_URL, or the scheme and host this request came to when it is not set."""
+    return runtime().settings.base_url or request.host_url.rstrip("/")
 
 
 def db_session() -> Session:

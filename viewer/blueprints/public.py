@@ -1,6 +1,8 @@
 """The public exhibition: home → museum → hall → section → item."""
 from __future__ import annotations
 
+import io
+
 import segno
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -62,8 +64,9 @@ def item(item_id: str):
 def item_qr(item_id: str):
     item_ = get_item_or_404(item_id)
     qr = segno.make(f"{base_url()}/items/{item_.id}", error="m")
-    svg = qr.svg_inline(scale=4, border=2, title=f"{base_url()}/items/{item_.id}")
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=4, border=2, title=f"{base_url()}/items/{item_.id}")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.route("/mirador")

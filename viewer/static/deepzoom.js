@@ -3,7 +3,7 @@
   'use strict';
   var element = document.getElementById('deepzoom');
   if (!element || !window.OpenSeadragon) { return; }
-  var ids = JSON.parse('[' + element.dataset.tiles + ']');
+  var ids = JSON.parse(element.dataset.images || '[]');
   var sources = ids.map(function (id) { return '/iiif/3/' + id + '/info.json'; });
   var viewer = OpenSeadragon({
     element: element,
@@ -19,7 +19,7 @@
   });
   window.jinshiViewer = viewer;
   viewer.addHandler('open', function () { element.dataset.state = 'open'; });
-  viewer.addHandler('tile-loaded', function () { element.dataset.tiles_loaded = '1'; });
+  viewer.addHandler('tile-loaded', function () { element.dataset.tilesLoaded = 'yes'; });
   viewer.addHandler('open-failed', function () { element.dataset.state = 'failed'; });
   Array.prototype.forEach.call(document.querySelectorAll('.image-strip button'), function (button) {
     button.addEventListener('click', function () { viewer.goToPage(parseInt(button.dataset.page, 10)); });

@@ -1,0 +1,117 @@
+"""Fixtures over real parts: a catalogue database (SQLite, or PostgreSQL with
+JINSHI_TEST_DATABASE=postgres), a media store and search index in a temporary
+JINSHI_HOME, the Flask app and its test client, and a CLI runner."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exhibits.settings import Settings
+
+HALLS_YAML = """\
+museums:
+  - slug: copper
+    title: {zh: 铜陵数字铜博物馆, en: Tongling Digital Copper Museum}
+    summary: {zh: 青铜与铜的千年记忆, en: "Three thousand years of bronze & copper"}
+    halls:
+      - slug: bronze-vessels
+        title: {zh: 青铜容器, en: Bronze Vessels}
+        sections:
+          - slug: shang
+            title: {zh: 商代青铜器, en: Shang Bronzes}
+          - slug: zhou
+            title: {zh: 周代青铜器, en: Zhou Bronzes}
+      - slug: mirrors
+        title: {zh: 铜镜, en: Bronze Mirrors}
+  - slug: ich
+    title: {zh: 非物质文化遗产馆, en: Intangible Cultural Heritage Hall}
+    halls:
+      - slug: crafts
+        title: {zh: 传统技艺, en: Traditional Crafts}
+"""
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if os.environ.get("JINSHI_TEST_DATABASE") != "postgres":
+        yield None
+        return
+    from tests.support.pgserver import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path, postgres_server):
+    if postgres_server is None:
+        yield f"sqlite:///{tmp_path / 'home' / 'catalogue.sqlite3'}"
+        return
+    name = f"jinshi_{uuid.uuid4().hex[:12]}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return Settings(home=home, base_url="http://museum.test", database_url=database_url).resolved()
+
+
+@pytest.fixture
+def runtime(settings):
+    from viewer.runtime import Runtime
+
+    rt = Runtime(settings)
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def halls_file(tmp_path) -> Path:
+    path = tmp_path / "halls.yaml"
+    path.write_text(HALLS_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def museum_runtime(runtime, halls_file):
+    """A runtime whose catalogue has the test museums, halls and sections."""
+    from exhibits.halls import load_halls
+
+    load_halls(runtime.db, halls_file)
+    return runtime
+
+
+@pytest.fixture
+def app(museum_runtime):
+    from viewer.app import create_app
+
+    return create_app(runtime=museum_runtime, TESTING=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(settings, monkeypatch):
+    """Invoke ``jinshi`` in-process with JINSHI_HOME and the database of this test."""
+    from viewer.cli import main
+
+    monkeypatch.setenv("JINSHI_HOME", str(settings.home))
+    monkeypatch.setenv("JINSHI_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("JINSHI_BASE_URL", settings.base_url)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
