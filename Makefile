@@ -1,0 +1,65 @@
+# Jinshi: the two commands.  `make demo` builds and serves the demo museums;
+# `make test` installs what the tests need and runs them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export JINSHI_HOME ?= $(CURDIR)/var
+# 2 test processes on 2 cores; override with `make test PYTEST_WORKERS=4`
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo serve test setup setup-test system-test-deps bench clean
+
+demo: setup
+	$(BIN)/jinshi demo
+
+serve: setup
+	$(BIN)/jinshi serve
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed setup.cfg
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup-test: setup $(VENV)/.installed-test system-test-deps
+
+# Debian packages the tests drive for real: Chromium (browser tests), PostgreSQL
+# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts.
+system-test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ "$${JINSHI_TEST_POSTGRES:-}" != skip ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing="$$missing postgresql"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "Please install these Debian packages:$$missing"; exit 1; fi; \
+	fi
+
+test: setup-test
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q tests
+	@if [ "$${JINSHI_TEST_POSTGRES:-}" != skip ]; then \
+	  echo "== catalogue, ingest, viewer and search tests again on PostgreSQL =="; \
+	  JINSHI_TEST_DATABASE=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser" tests/exhibits tests/ingest tests/viewer tests/search; \
+	fi
+
+bench: setup-test
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/tiles.py
+	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/media.py
+
+clean:
+	rm -rf $(VENV) node_modules var
