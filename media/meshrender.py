@@ -40,6 +40,9 @@ def _rotation(yaw_deg: float, pitch_deg: float) -> np.ndarray:
     return rx @ ry
 
 
+_GRID_MAX = 16  # triangles whose screen box is at most this wide use the candidate grid, others row spans
+
+
 def _rasterise(p2: np.ndarray, z: np.ndarray, faces: np.ndarray, width: int, height: int):
     """Return (face id per pixel or -1, barycentrics per pixel) for projected vertices ``p2``."""
     npix = width * height
@@ -55,50 +58,106 @@ def _rasterise(p2: np.ndarray, z: np.ndarray, faces: np.ndarray, width: int, hei
     hi[:, 0] = np.minimum(hi[:, 0], width)
     hi[:, 1] = np.minimum(hi[:, 1], height)
     span = np.max(hi - lo, axis=1)
-    visible = (np.abs(area) > 1e-12) & (span > 0)
+    visible = (np.abs(area) > 1e-12) & (span > 0) & np.all(hi > lo, axis=1)
     ids = np.nonzero(visible)[0]
-    if not len(ids):
-        return fbuf.reshape(height, width), bbuf.reshape(height, width, 2)
-    size = 1 << np.ceil(np.log2(np.maximum(span[ids], 1))).astype(np.int64)
-    for s in np.unique(size):
-        group = ids[size == s]
-        grid = np.arange(int(s))
-        gx, gy = np.meshgrid(grid, grid)
-        gx, gy = gx.ravel(), gy.ravel()
-        step = max(1, _BATCH_SAMPLES // len(gx))
-        for start in range(0, len(group), step):
-            f = group[start:start + step]
-            px = lo[f, 0:1] + gx[None, :]  # (n, s*s)
-            py = lo[f, 1:2] + gy[None, :]
-            cx, cy = px + 0.5, py + 0.5
-            ax, ay = a[f, 0:1], a[f, 1:2]
-            bx, by = b[f, 0:1], b[f, 1:2]
-            qx, qy = c[f, 0:1], c[f, 1:2]
-            inv = 1.0 / area[f, None]
-            w1 = ((cx - ax) * (qy - ay) - (cy - ay) * (qx - ax)) * inv
-            w2 = ((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)) * inv
-            w0 = 1.0 - w1 - w2
-            inside = (w0 >= -1e-6) & (w1 >= -1e-6) & (w2 >= -1e-6)
-            inside &= (px < hi[f, 0:1]) & (py < hi[f, 1:2])
-            rows, cols = np.nonzero(inside)
-            if not len(rows):
+
+    def resolve(f, px, py):
+        """Keep the samples inside their triangle, then the nearest per pixel against the z-buffer."""
+        ax, ay = a[f, 0], a[f, 1]
+        bx, by = b[f, 0], b[f, 1]
+        qx, qy = c[f, 0], c[f, 1]
+        cx, cy = px + 0.5, py + 0.5
+        inv = 1.0 / area[f]
+        w1 = ((cx - ax) * (qy - ay) - (cy - ay) * (qx - ax)) * inv
+        w2 = ((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)) * inv
+        inside = (w1 >= -1e-6) & (w2 >= -1e-6) & (w1 + w2 <= 1.0 + 1e-6)
+        inside &= (px >= lo[f, 0]) & (px < hi[f, 0]) & (py >= lo[f, 1]) & (py < hi[f, 1])
+        f, px, py, w1, w2 = f[inside], px[inside], py[inside], w1[inside], w2[inside]
+        if not len(f):
+            return
+        depth = z[faces[f, 0]] * (1.0 - w1 - w2) + z[faces[f, 1]] * w1 + z[faces[f, 2]] * w2
+        pix = py * width + px
+        order = np.lexsort((-depth, pix))
+        pix, depth, f, w1, w2 = pix[order], depth[order], f[order], w1[order], w2[order]
+        first = np.ones(len(pix), dtype=bool)
+        first[1:] = pix[1:] != pix[:-1]
+        pix, depth, f, w1, w2 = pix[first], depth[first], f[first], w1[first], w2[first]
+        win = depth > zbuf[pix]
+        pix = pix[win]
+        zbuf[pix] = depth[win]
+        fbuf[pix] = f[win]
+        bbuf[pix, 0] = w1[win]
+        bbuf[pix, 1] = w2[win]
+
+    small = ids[span[ids] <= _GRID_MAX]
+    if len(small):
+        size = 1 << np.ceil(np.log2(np.maximum(span[small], 1))).astype(np.int64)
+        for s in np.unique(size):
+            group = small[size == s]
+            grid = np.arange(int(s))
+            gx, gy = np.meshgrid(grid, grid)
+            gx, gy = gx.ravel(), gy.ravel()
+            step = max(1, _BATCH_SAMPLES // len(gx))
+            for start in range(0, len(group), step):
+                f = group[start:start + step]
+                px = (lo[f, 0:1] + gx[None, :]).ravel()
+                py = (lo[f, 1:2] + gy[None, :]).ravel()
+                resolve(np.repeat(f, len(gx)), px, py)
+
+    big = ids[span[ids] > _GRID_MAX]
+    if len(big):
+        # row spans: for every row of a triangle, the x interval where all barycentrics are >= 0
+        rows_per = hi[big, 1] - lo[big, 1]
+        bounds = np.cumsum(rows_per)
+        start = 0
+        while start < len(big):
+            # take triangles until about _BATCH_SAMPLES rows or pixels
+            base = bounds[start - 1] if start else 0
+            stop = int(np.searchsorted(bounds, base + _BATCH_SAMPLES // 4, side="right"))
+            stop = max(stop, start + 1)
+            f_tri = big[start:stop]
+            start = stop
+            nrows = hi[f_tri, 1] - lo[f_tri, 1]
+            f = np.repeat(f_tri, nrows)
+            first_row = np.repeat(lo[f_tri, 1], nrows)
+            offset = np.arange(len(f)) - np.repeat(np.cumsum(nrows) - nrows, nrows)
+            py = first_row + offset
+            cy = py + 0.5
+            ax, ay = a[f, 0], a[f, 1]
+            bx, by = b[f, 0], b[f, 1]
+            qx, qy = c[f, 0], c[f, 1]
+            inv = 1.0 / area[f]
+            # w(x) = w0 + k * x for the three barycentrics along this row
+            k1 = (qy - ay) * inv
+            k2 = -(by - ay) * inv
+            c1 = (-ax * (qy - ay) - (cy - ay) * (qx - ax)) * inv
+            c2 = ((bx - ax) * (cy - ay) + (by - ay) * ax) * inv
+            k0, c0 = -(k1 + k2), 1.0 - c1 - c2
+            xmin = np.full(len(f), -np.inf)
+            xmax = np.full(len(f), np.inf)
+            for k, c_ in ((k0, c0), (k1, c1), (k2, c2)):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    root = -c_ / k
+                pos, neg = k > 1e-15, k < -1e-15
+                xmin = np.where(pos, np.maximum(xmin, root), xmin)
+                xmax = np.where(neg, np.minimum(xmax, root), xmax)
+                flat = ~pos & ~neg
+                xmax = np.where(flat & (c_ < -1e-6), -np.inf, xmax)
+            start_px = np.maximum(np.ceil(xmin - 0.5 - 1e-6), lo[f, 0]).astype(np.int64)
+            end_px = np.minimum(np.floor(xmax - 0.5 + 1e-6), hi[f, 0] - 1)
+            end_px = np.where(np.isfinite(end_px), end_px, -1).astype(np.int64)
+            count = np.maximum(end_px - start_px + 1, 0)
+            keep = count > 0
+            f, py, start_px, count = f[keep], py[keep], start_px[keep], count[keep]
+            total = int(count.sum())
+            if total == 0:
                 continue
-            fid = f[rows]
-            w1s, w2s = w1[rows, cols], w2[rows, cols]
-            depth = (z[faces[fid, 0]] * (1.0 - w1s - w2s) + z[faces[fid, 1]] * w1s + z[faces[fid, 2]] * w2s)
-            pix = py[rows, cols] * width + px[rows, cols]
-            # nearest sample per pixel inside this batch, then against the z-buffer
-            order = np.lexsort((-depth, pix))
-            pix, depth, fid, w1s, w2s = pix[order], depth[order], fid[order], w1s[order], w2s[order]
-            first = np.ones(len(pix), dtype=bool)
-            first[1:] = pix[1:] != pix[:-1]
-            pix, depth, fid, w1s, w2s = pix[first], depth[first], fid[first], w1s[first], w2s[first]
-            win = depth > zbuf[pix]
-            pix = pix[win]
-            zbuf[pix] = depth[win]
-            fbuf[pix] = fid[win]
-            bbuf[pix, 0] = w1s[win]
-            bbuf[pix, 1] = w2s[win]
+            pf = np.repeat(f, count)
+            ppy = np.repeat(py, count)
+            ppx = np.repeat(start_px, count) + (np.arange(total) - np.repeat(np.cumsum(count) - count, count))
+            for s0 in range(0, total, _BATCH_SAMPLES):
+                sl = slice(s0, s0 + _BATCH_SAMPLES)
+                resolve(pf[sl], ppx[sl], ppy[sl])
     return fbuf.reshape(height, width), bbuf.reshape(height, width, 2)
 
 
