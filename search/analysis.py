@@ -52,9 +52,34 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional():
+    """A pattern matching text OpenCC t2s would change (most simplified text does not need it)."""
+    import os
+
+    import opencc
+
+    folder = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
+    chars: set[str] = set()
+    with open(os.path.join(folder, "TSCharacters.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            key, value = line.rstrip("\n").split("\t", 1)
+            if key != value.split(" ")[0]:
+                chars.add(key)
+    phrases: set[str] = set()
+    with open(os.path.join(folder, "TSPhrases.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            key, value = line.rstrip("\n").split("\t", 1)
+            if key != value.split(" ")[0] and not set(key) & chars:
+                phrases.add(key)
+    klass = "".join(sorted(c for c in chars if len(c) == 1))
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile("[" + re.escape(klass) + "]" + ("|" + alternatives if alternatives else ""))
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese (other characters pass through)."""
-    if not text or not _HAN.search(text):
+    if not text or not _HAN.search(text) or not _traditional().search(text):
         return text
     return _converter().convert(text)
 
@@ -106,6 +131,14 @@ def tokens(text: str, for_query: bool = False) -> list[str]:
 
 def analyze(text: str) -> str:
     """Index-time analysis, as the whitespace-joined string both engines store."""
+    if len(text) <= 48:
+        return _analyze_short(text)
+    return " ".join(tokens(text))
+
+
+@lru_cache(maxsize=200_000)
+def _analyze_short(text: str) -> str:
+    # profile values (materials, periods, places, names) repeat across a catalogue
     return " ".join(tokens(text))
 
 
@@ -150,3 +183,4 @@ def pinyin_query_token(word: str) -> str | None:
 def warm_up() -> None:
     """Load jieba's dictionary now (about a second) rather than on the first request."""
     tokens("青铜器")
+    _traditional()
