@@ -198,26 +198,31 @@ def render(parts: list[RenderPart], size: int = 800, supersample: int = 2,
     face_start = 0
     for part, vert in zip(parts, verts):
         nf = len(part.faces)
-        sel = (fid >= face_start) & (fid < face_start + nf)
-        if np.any(sel):
-            local = fid[sel] - face_start
-            tri = np.asarray(part.faces, dtype=np.int64)[local]
-            b0, b1, b2 = w0[sel, None], w1[sel, None], w2[sel, None]
-            tv = vert[tri]
-            fn = np.cross(tv[:, 1] - tv[:, 0], tv[:, 2] - tv[:, 0])
-            fn /= np.maximum(np.linalg.norm(fn, axis=1, keepdims=True), 1e-20)
+        sel = np.nonzero((fid >= face_start) & (fid < face_start + nf))[0]
+        if len(sel):
+            faces_p = np.asarray(part.faces, dtype=np.int64)
+            tv = vert[faces_p]
+            face_n = np.cross(tv[:, 1] - tv[:, 0], tv[:, 2] - tv[:, 0])
+            face_n /= np.maximum(np.linalg.norm(face_n, axis=1, keepdims=True), 1e-20)
+            smooth = None
             if part.vertex_normals is not None and len(part.vertex_normals) == len(part.vertices):
                 vn = np.asarray(part.vertex_normals, dtype=np.float64) @ rot.T
-                n = vn[tri[:, 0]] * b0 + vn[tri[:, 1]] * b1 + vn[tri[:, 2]] * b2
-                n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-20)
                 # smooth shading, except across creases (a box's corners): there the face normal
-                crease = np.ones(len(tri), dtype=bool)
+                smooth = np.ones(nf, dtype=bool)
                 for k in range(3):
-                    crease &= np.abs(np.einsum("ij,ij->i", vn[tri[:, k]], fn)) >= 0.8
-                n[~crease] = fn[~crease]
-                n *= np.sign(np.einsum("ij,ij->i", n, fn))[:, None] + (np.einsum("ij,ij->i", n, fn) == 0)[:, None]
-            else:
-                n = fn
+                    smooth &= np.abs(np.einsum("ij,ij->i", vn[faces_p[:, k]], face_n)) >= 0.8
+            local = fid[sel] - face_start
+            tri = faces_p[local]
+            b0, b1, b2 = w0[sel, None], w1[sel, None], w2[sel, None]
+            fn = face_n[local]
+            n = fn.copy()
+            if smooth is not None:
+                use = np.nonzero(smooth[local])[0]
+                t = tri[use]
+                sn = vn[t[:, 0]] * b0[use] + vn[t[:, 1]] * b1[use] + vn[t[:, 2]] * b2[use]
+                sn /= np.maximum(np.linalg.norm(sn, axis=1, keepdims=True), 1e-20)
+                sn *= np.where(np.einsum("ij,ij->i", sn, fn[use]) < 0, -1.0, 1.0)[:, None]
+                n[use] = sn
             flip = fn[:, 2] < 0  # two-sided: light the side facing the camera
             n[flip] = -n[flip]
             normal[sel] = n
