@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import pyvips
+
 from media.store import MediaStore, is_sha256
 from media import tiff_tiles
 
@@ -395,8 +397,8 @@ class ImageService:
     def render(self, image_id: str, request: ImageRequest | Plan) -> Rendered:
         plan = request if isinstance(request, Plan) else self.plan(image_id, request)
         mime = FORMATS[plan.request.format]
-        raw = self._raw_tile(plan)
-        if raw is not None:
+        raw = self._raw_tile(plan, interior_only=True)
+        if raw is not None:  # a whole stored tile: copied out of the TIFF, nothing to cache
             return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=raw)
         path = self.cache_path(plan)
         try:
@@ -404,10 +406,15 @@ class ImageService:
         except OSError:
             cached = False
         if not cached:
+            edge = self._raw_tile(plan, interior_only=False)
+            if edge is not None:
+                with _cache_file(path) as tmp:
+                    tmp.write_bytes(edge)
+                return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=edge)
             self._render_to(plan, path)
         return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, path=path)
 
-    def _raw_tile(self, plan: Plan) -> bytes | None:
+    def _raw_tile(self, plan: Plan, interior_only: bool = False) -> bytes | None:
         req = plan.request
         if req.format != "jpg" or req.rotation or req.mirror or req.quality not in ("default", "color"):
             return None
@@ -436,7 +443,7 @@ class ImageService:
         ch = min(th, level.height - row * th)
         if plan.w != min(span_x, width - plan.x) or plan.h != min(span_y, height - plan.y):
             return None
-        if (plan.out_w, plan.out_h) != (cw, ch):
+        if (plan.out_w, plan.out_h) != (cw, ch) or (interior_only and cw != tw):
             return None
         try:
             data = level.raw_tile(entry.fd, col, row, height=ch if ch != th else None)
@@ -445,8 +452,6 @@ class ImageService:
         if cw != tw:
             # A right-edge tile is padded to the full tile width in the TIFF: decode this one
             # tile, crop, re-encode (a few milliseconds; no TIFF or pyramid machinery involved).
-            import pyvips
-
             try:
                 tile = pyvips.Image.jpegload_buffer(data)
                 data = tile.crop(0, 0, cw, ch).jpegsave_buffer(Q=85, keep="none")
@@ -455,8 +460,6 @@ class ImageService:
         return data
 
     def _vips_level(self, entry: _OpenPyramid, k: int):
-        import pyvips
-
         image = entry.vips_levels.get(k)
         if image is None:
             image = pyvips.Image.new_from_file(str(entry.pyramid.path), page=k, access="random", fail_on="error")
@@ -465,8 +468,6 @@ class ImageService:
         return image
 
     def _render_to(self, plan: Plan, path: Path) -> None:
-        import pyvips
-
         entry = self._get(plan.image_id)
         pyramid = entry.pyramid
         width, height = pyramid.width, pyramid.height
