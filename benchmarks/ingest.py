@@ -1,0 +1,130 @@
+"""Photo ingest: probe + store + pyramid for 20 photos of 24 MP; seconds per photo and peak memory.
+
+    .venv/bin/python benchmarks/ingest.py [--photos 20] [--keep]
+
+The photos (6000×4000 JPEG Q90, photo-like: smooth colour fields, detail and grain, each
+one different) are made first by a separate process. A fresh process then ingests them
+one after another exactly as ingest does for an image: ``media.images.probe_image``,
+``media.store.MediaStore.put_file`` and ``media.images.make_pyramid`` into the store.
+It prints seconds per photo and that process's peak RSS (``getrusage``). To show that
+memory does not grow with photo size, single photos of 6, 24 and 96 MP are then ingested
+each in its own fresh process, plus one 24 MP photo with an EXIF rotation (which needs
+random access, so libvips decodes it whole).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_photo(path: str, width: int, height: int, orientation: int = 1) -> None:
+    import pyvips
+
+    bands = []
+    for sigma in (50, 45, 55):
+        low = pyvips.Image.gaussnoise(max(2, width // 40), max(2, height // 40), mean=128, sigma=sigma)
+        bands.append(low.gaussblur(2).resize(40, kernel="linear"))
+    field = bands[0].bandjoin(bands[1:])
+    detail = pyvips.Image.gaussnoise(width // 4, height // 4, mean=0, sigma=30).gaussblur(1.5).resize(4)
+    grain = pyvips.Image.gaussnoise(width, height, mean=0, sigma=6)
+    image = (field.crop(0, 0, width, height) + detail.crop(0, 0, width, height) + grain)
+    image = image.cast("uchar").copy(interpretation="srgb")
+    if orientation != 1:
+        image = image.copy()
+        image.set_type(pyvips.GValue.gint_type, "orientation", orientation)
+    image.jpegsave(path, Q=90)
+
+
+def _make_many(paths: list[str], width: int, height: int) -> None:
+    for path in paths:
+        make_photo(path, width, height)
+
+
+def ingest(paths: list[str], home: str, queue) -> None:
+    from media.images import make_pyramid, probe_image
+    from media.store import MediaStore
+
+    store = MediaStore(Path(home) / "media")
+    times = []
+    for path in paths:
+        start = time.perf_counter()
+        info = probe_image(Path(path), 400_000_000)
+        stored = store.put_file(Path(path))
+        geometry = make_pyramid(stored.path, store.derivative_path(stored.sha256, "pyramid.tif"))
+        times.append(time.perf_counter() - start)
+        assert geometry["width"] == info.width or geometry["width"] == info.height
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put({"times": times, "peak_mb": peak_kb / 1024})
+
+
+def run_ingest(paths: list[str], home: str) -> dict:
+    ctx = mp.get_context("spawn")  # a fresh interpreter: its peak RSS is the ingest's alone
+    queue = ctx.Queue()
+    proc = ctx.Process(target=ingest, args=(paths, home, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=20)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="jinshi-ingest-"))
+    try:
+        ctx = mp.get_context("spawn")
+        paths = [str(work / f"photo-{i:02d}.jpg") for i in range(args.photos)]
+        started = time.perf_counter()
+        makers = [ctx.Process(target=_make_many, args=(paths[i::2], 6000, 4000)) for i in range(2)]
+        for proc in makers:
+            proc.start()
+        for proc in makers:
+            proc.join()
+        sizes = [os.path.getsize(p) for p in paths]
+        print(f"input: {args.photos} JPEG photos 6000×4000 (24 MP), Q90, {statistics.mean(sizes) / 1e6:.1f} MB "
+              f"average (made in {time.perf_counter() - started:.0f} s)")
+        print(f"machine: {os.cpu_count()} cores")
+
+        result = run_ingest(paths, str(work / "home"))
+        times = result["times"]
+        print(f"\nprobe + store + pyramid, one photo after another, in one process:")
+        print(f"  {statistics.mean(times):.2f} s/photo mean, {statistics.median(times):.2f} median, "
+              f"{max(times):.2f} max; total {sum(times):.1f} s for {len(times)} photos")
+        print(f"  peak RSS {result['peak_mb']:.0f} MB")
+        print(f"  target ≤ 1.5 s/photo: {'ok' if statistics.mean(times) <= 1.5 else 'MISSED'}")
+
+        print("\npeak RSS against photo size (one photo, fresh process each):")
+        for label, (w, h), orientation in (("6 MP", (3000, 2000), 1), ("24 MP", (6000, 4000), 1),
+                                            ("96 MP", (12000, 8000), 1), ("24 MP, EXIF rotated", (6000, 4000), 6)):
+            path = work / f"single-{w}x{h}-{orientation}.jpg"
+            proc = ctx.Process(target=make_photo, args=(str(path), w, h, orientation))
+            proc.start()
+            proc.join()
+            home = work / f"home-{w}-{orientation}"
+            single = run_ingest([str(path)], str(home))
+            print(f"  {label:<20} {single['times'][0]:6.2f} s   peak RSS {single['peak_mb']:5.0f} MB")
+            path.unlink()
+            shutil.rmtree(home, ignore_errors=True)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
