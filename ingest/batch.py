@@ -155,7 +155,7 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
             continue
         kind = detect(path)
         if kind.kind == "unknown":
-            results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: unsupported file: content is {kind.label}")
+            results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: unsupported file: its content is {kind.label}, not an image, 3D model, video or audio file")
         elif mislabelled(path, kind):
             results[path] = FileResult(
                 str(path), "failed", record.id,

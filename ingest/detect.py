@@ -111,9 +111,9 @@ def describe_unknown(path: Path) -> str:
         guesses = []
     if guesses:
         best = guesses[0]
-        name = best.name or best.extension.lstrip(".").upper()
-        return f"a {name} file" if name else "a file of an unknown type"
-    return "a file of an unknown type"
+        name = (best.name or "").strip() or "a file"
+        return f"{name} ({best.extension})" if best.extension else name
+    return "of an unknown type"
 
 
 #: Extensions people use for each format, to spot mislabelled files.
