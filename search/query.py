@@ -321,11 +321,11 @@ def _word(fieldname: str | None, text: str, pos: int, phrase: bool = False) -> N
         if fieldname == "period":
             return _period(text, node)
         return node
-    if "*" in text or "?" in text:
+    if "*" in text:
         if text == "*" and fieldname is None:
             return MatchAll()
         stem = text[:-1]
-        if not text.endswith("*") or "*" in stem or "?" in text or len(stem) < 2:
+        if not text.endswith("*") or "*" in stem or len(stem) < 2:
             raise QueryError(
                 f"Wildcards are allowed only at the end of a word of at least 2 characters (e.g. bron*), at position {pos + 1}.", pos)
         return Term(fieldname, stem, prefix=True)

@@ -146,3 +146,10 @@ def make_snippets(stored: dict[str, Any], terms: list[str], lang: str | None = N
                 if len(highlights) >= 3:
                     break
     return snippet, highlights
+
+
+def strip_marks(html: str) -> str:
+    """Plain text of a snippet (for terminals)."""
+    from html import unescape
+
+    return unescape(re.sub(r"</?mark>", "", html))

@@ -125,3 +125,23 @@ def rebuild_from_catalogue(db, index, progress: Callable[[int], None] | None = N
         target = _watermark(session)
     total = visible_count(db)
     return index.rebuild(iter_visible_documents(db), total=total, progress=progress, marker=target)
+
+
+def visible_document(db, item_id: str) -> dict | None:
+    """The search document of one visible item (for ``/api/items/<item>``), or None."""
+    with db.session() as session:
+        item = session.scalars(select(Item).where(Item.id == item_id).options(*_options())).first()
+        if item is None or not item.visible:
+            return None
+        return item_document(item)
+
+
+def facet_labels(db) -> dict[str, dict[str, dict]]:
+    """Titles (language maps) of museum and hall slugs, to label their facets."""
+    from exhibits.models import Hall, Museum
+
+    with db.session() as session:
+        return {
+            "museum": {m.slug: m.title for m in session.scalars(select(Museum))},
+            "hall": {h.slug: h.title for h in session.scalars(select(Hall))},
+        }

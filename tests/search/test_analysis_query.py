@@ -1,0 +1,75 @@
+"""Shared analysis and the query language."""
+import time
+
+import pytest
+
+from search import analysis, periods
+from search.errors import QueryError
+from search.query import And, DateRange, MatchAll, Not, Or, Term, parse_query
+
+
+def test_traditional_and_simplified_analyse_alike():
+    assert analysis.tokens("青銅器") == analysis.tokens("青铜器")
+    assert analysis.tokens("編鐘", for_query=True) == ["编钟"]
+
+
+def test_pinyin_tokens_full_syllables_initials():
+    toks = analysis.pinyin_tokens("青铜鼎")
+    assert {"qingtong", "qing", "tong", "qt", "ding"} <= set(toks)
+    assert analysis.pinyin_query_token("qīngtóng") == "qingtong"
+    assert analysis.pinyin_query_token("qing1tong2") == "qingtong"
+
+
+def test_english_stemming_and_mixed_text():
+    assert analysis.tokens("Bronze mirrors") == analysis.tokens("bronze mirror")
+    assert analysis.tokens("bronze 鼎", for_query=True) == ["bronz", "鼎"]
+
+
+def test_periods():
+    assert periods.canonical("商代") == periods.canonical("Shang dynasty") == "商"
+    assert periods.free_text_period("商") is None  # too ambiguous as a bare word
+    assert periods.free_text_period("商代") == "商"
+    assert periods.query_range("商") == (-1600, -1047)
+
+
+def test_parse_structures():
+    assert parse_query("").tree == MatchAll()
+    assert parse_query("*").tree == MatchAll()
+    assert parse_query("date:-1046..-771").tree == DateRange(-1046, -771)
+    assert parse_query("date:1368..").tree == DateRange(1368, None)
+    tree = parse_query("a OR (b AND NOT c)").tree
+    assert isinstance(tree, Or) and isinstance(tree.children[1], And) and isinstance(tree.children[1].children[1], Not)
+    assert parse_query('"bronze ding"').tree == Term(None, "bronze ding", phrase=True)
+    tree = parse_query("period:商").tree
+    assert isinstance(tree, Or) and DateRange(-1600, -1047) in tree.children
+    assert parse_query("title:（鼎 OR 簋）").tree == Or((Term("title", "鼎"), Term("title", "簋")))
+
+
+@pytest.mark.parametrize("bad", [
+    '"unbalanced', "(a", "a)", "((a)", "AND", "a OR", "NOT", "foo:bar", "date:abc", "date:5..1", "**", "*a", "a*b",
+    "x" * 10_000, "(" * 50 + "a" + ")" * 50, " ".join(["a"] * 200), "title:", "a\x00b",
+])
+def test_malformed_queries_give_clear_errors(bad):
+    start = time.perf_counter()
+    with pytest.raises(QueryError) as info:
+        parse_query(bad)
+    assert info.value.message and len(info.value.message) < 400
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("kwargs", [dict(per_page=101), dict(per_page=0), dict(page=0), dict(page="x"), dict(sort="random"),
+                                    dict(filters={"nope": ["x"]})])
+def test_bad_parameters(kwargs):
+    with pytest.raises(QueryError):
+        parse_query("鼎", **kwargs)
+
+
+@pytest.mark.parametrize("text", ["(a+)+$ [a-z]{1000}", ".*.*.*=", "what? (a|b)+ \\d{99}"])
+def test_regex_like_input_is_plain_text_or_a_clear_error(text):
+    # no regular expression is ever compiled from user input
+    start = time.perf_counter()
+    try:
+        assert parse_query(text).tree is not None
+    except QueryError as exc:
+        assert exc.message
+    assert time.perf_counter() - start < 0.5
