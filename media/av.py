@@ -449,11 +449,14 @@ def make_audio_derivatives(source: Path, out_fn: Callable[[str], Path], *, mp3: 
             extra.append(("web_mp3_bytes", tmp_mp3.stat().st_size))
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
     peaks = waveform_peaks(samples, WAVEFORM_BINS)
-    image = draw_waveform(peaks, WAVEFORM_SIZE)
+    loudest = float(peaks.max()) if len(peaks) else 0.0
+    # drawn normalised to the loudest moment, so quiet field recordings still show their shape
+    image = draw_waveform(peaks / loudest if loudest > 1e-3 else peaks, WAVEFORM_SIZE)
     with atomic_path(out_fn("waveform.png")) as tmp_png:
         image.save(tmp_png, format="PNG", optimize=True)
     with atomic_path(out_fn("waveform.json")) as tmp_json:
         tmp_json.write_text(json.dumps({"bins": len(peaks), "duration": info.duration,
+                                        "max": round(loudest, 4),
                                         "peaks": [round(float(p), 4) for p in peaks]}))
     peak = float(np.abs(samples).max()) if len(samples) else 0.0
     facts = {
