@@ -37,7 +37,9 @@ def service() -> ImageService:
 
 
 def _base_url() -> str:
-    return _runtime().settings.base_url.rstrip("/")
+    from viewer.context import base_url
+
+    return base_url()
 
 
 def _error(error: IIIFError) -> Response:
