@@ -268,19 +268,20 @@ class Rendered:
 
 
 class _OpenPyramid:
-    __slots__ = ("pyramid", "fd", "vips_levels", "lock")
+    """A pyramid's directory and an open file to ``pread`` tiles from.
 
-    def __init__(self, pyramid: tiff_tiles.Pyramid, fd: int) -> None:
+    Entries are never closed while cached: an evicted or replaced entry is only dropped,
+    and its file is closed when the last request using it lets go of it (so a thread can
+    never read through a descriptor number that was meanwhile reused for another file).
+    """
+
+    __slots__ = ("pyramid", "file", "fd", "vips_levels")
+
+    def __init__(self, pyramid: tiff_tiles.Pyramid) -> None:
         self.pyramid = pyramid
-        self.fd = fd
+        self.file = open(pyramid.path, "rb", buffering=0)
+        self.fd = self.file.fileno()
         self.vips_levels: dict[int, object] = {}
-        self.lock = threading.Lock()
-
-    def close(self) -> None:
-        try:
-            os.close(self.fd)
-        except OSError:
-            pass
 
 
 class ImageService:
@@ -295,6 +296,7 @@ class ImageService:
         self._open: OrderedDict[str, _OpenPyramid] = OrderedDict()
         self._open_limit = open_limit
         self._lock = threading.Lock()
+        _warm_up_libvips()
 
     # -- pyramids
 
@@ -313,32 +315,30 @@ class ImageService:
         entry = self._open.get(image_id)
         if entry is not None and entry.pyramid.mtime_ns == st.st_mtime_ns:
             return entry
-        try:
-            pyramid = tiff_tiles.open_pyramid(path)
-            fd = os.open(path, os.O_RDONLY)
-        except (OSError, tiff_tiles.TiffError, ValueError) as error:
-            raise IIIFError(500, f"image derivative is unreadable ({error})") from None
-        entry = _OpenPyramid(pyramid, fd)
         with self._lock:
-            old = self._open.pop(image_id, None)
-            if old is not None:
-                old.close()
+            entry = self._open.get(image_id)
+            if entry is not None and entry.pyramid.mtime_ns == st.st_mtime_ns:
+                return entry
+            try:
+                entry = _OpenPyramid(tiff_tiles.open_pyramid(path))
+            except FileNotFoundError:
+                raise IIIFError(404, "no such image") from None
+            except (OSError, tiff_tiles.TiffError, ValueError) as error:
+                raise IIIFError(500, f"image derivative is unreadable ({error})") from None
+            self._open.pop(image_id, None)
             self._open[image_id] = entry
             while len(self._open) > self._open_limit:
-                _, evicted = self._open.popitem(last=False)
-                evicted.close()
+                self._open.popitem(last=False)
         return entry
 
     def _forget(self, image_id: str) -> None:
         with self._lock:
-            entry = self._open.pop(image_id, None)
-        if entry is not None:
-            entry.close()
+            self._open.pop(image_id, None)
 
     def close(self) -> None:
         with self._lock:
             for entry in self._open.values():
-                entry.close()
+                entry.file.close()
             self._open.clear()
 
     # -- info.json
@@ -463,8 +463,7 @@ class ImageService:
         image = entry.vips_levels.get(k)
         if image is None:
             image = pyvips.Image.new_from_file(str(entry.pyramid.path), page=k, access="random", fail_on="error")
-            with entry.lock:
-                entry.vips_levels[k] = image
+            entry.vips_levels[k] = image
         return image
 
     def _render_to(self, plan: Plan, path: Path) -> None:
@@ -492,6 +491,15 @@ class ImageService:
                 _save(image, tmp, plan.request)
         except pyvips.Error as error:
             raise IIIFError(500, f"could not render image ({str(error).splitlines()[0]})") from None
+
+
+def _warm_up_libvips() -> None:
+    """Start libvips' worker threads and JPEG codec now rather than in a visitor's first request."""
+    try:
+        tile = pyvips.Image.black(64, 64, bands=3).copy(interpretation="srgb").cast("uchar")
+        pyvips.Image.jpegload_buffer(tile.jpegsave_buffer(Q=85)).crop(0, 0, 32, 32).jpegsave_buffer(Q=85)
+    except pyvips.Error:
+        pass
 
 
 @contextmanager
