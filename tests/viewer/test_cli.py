@@ -1,0 +1,55 @@
+"""The jinshi command: serve (gunicorn) and verify (fixity)."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_workers(settings, ingested):
+    port = free_port()
+    env = {**os.environ, "JINSHI_HOME": str(settings.home), "JINSHI_DATABASE_URL": settings.database_url}
+    jinshi = Path(sys.executable).with_name("jinshi")
+    process = subprocess.Popen([str(jinshi), "serve", "--port", str(port), "--workers", "2"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/items/cu-mirror?lang=en", timeout=2) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "server did not answer"
+        assert "Mirror with four nipples" in body
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "gunicorn" in output.lower() and output.lower().count("booting worker") == 2
+
+
+def test_verify_reports_altered_and_missing_originals(cli, ingested, museum_runtime):
+    result = cli("verify", "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["problems"] == [] and report["checked"] == 3
+    sha = ingested["mirror.jpg"].image_id
+    original = museum_runtime.store.original_path(sha)
+    original.chmod(0o644)
+    original.write_bytes(original.read_bytes()[:-10] + b"tampered!!")
+    result = cli("verify", "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert report["problems"][0]["sha256"] == sha and report["problems"][0]["items"] == ["cu-mirror"]
+    assert report["problems"][0]["problem"].startswith("checksum mismatch")
+    original.unlink()
+    assert json.loads(cli("verify", "--json").stdout)["problems"][0]["problem"] == "missing"
