@@ -75,16 +75,11 @@ def _rasterise(p2: np.ndarray, z: np.ndarray, faces: np.ndarray, width: int, hei
         f, px, py, w1, w2 = f[inside], px[inside], py[inside], w1[inside], w2[inside]
         if not len(f):
             return
-        depth = z[faces[f, 0]] * (1.0 - w1 - w2) + z[faces[f, 1]] * w1 + z[faces[f, 2]] * w2
+        depth = (z[faces[f, 0]] * (1.0 - w1 - w2) + z[faces[f, 1]] * w1 + z[faces[f, 2]] * w2).astype(np.float32)
         pix = py * width + px
-        order = np.lexsort((-depth, pix))
-        pix, depth, f, w1, w2 = pix[order], depth[order], f[order], w1[order], w2[order]
-        first = np.ones(len(pix), dtype=bool)
-        first[1:] = pix[1:] != pix[:-1]
-        pix, depth, f, w1, w2 = pix[first], depth[first], f[first], w1[first], w2[first]
-        win = depth > zbuf[pix]
+        np.maximum.at(zbuf, pix, depth)  # nearest depth per pixel; the samples that reach it win
+        win = depth >= zbuf[pix]
         pix = pix[win]
-        zbuf[pix] = depth[win]
         fbuf[pix] = f[win]
         bbuf[pix, 0] = w1[win]
         bbuf[pix, 1] = w2[win]

@@ -586,7 +586,7 @@ def make_model_derivatives(source: Path, out_dir_fn: Callable[[str], Path],
         tmp.write_bytes(full)
     facts["full_bytes"] = len(full)
 
-    web_meshes, web = _web_lod(meshes, model, web_max_triangles, web_max_bytes, warnings)
+    web_meshes, web = _web_lod(meshes, model, web_max_triangles, web_max_bytes, warnings, full_bytes=len(full))
     with atomic_path(out_dir_fn("model-web.glb")) as tmp:
         tmp.write_bytes(web)
     facts["web_bytes"] = len(web)
@@ -710,11 +710,16 @@ def _web_material(material, max_side: int):
     return new
 
 
-def _web_lod(meshes, model: _Model, max_faces: int, max_bytes: int, warnings: list[str]):
+def _web_lod(meshes, model: _Model, max_faces: int, max_bytes: int, warnings: list[str],
+             full_bytes: int | None = None):
     import trimesh
 
     total = sum(len(m.faces) for m in meshes)
     target = min(max_faces, total)
+    if full_bytes and full_bytes > max_bytes:
+        # the full export tells how many bytes a face costs: aim under the byte budget at once
+        geometry_bytes = max(full_bytes - sum(_texture_bytes(m) for m in meshes), full_bytes // 4)
+        target = min(target, int(max_bytes * 0.97 / (geometry_bytes / total)))
     texture_side = 2048
     best = None
     for _ in range(8):
