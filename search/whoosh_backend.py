@@ -200,16 +200,17 @@ class WhooshIndex:
         if self._searcher is None:
             self._searcher = self.ix.searcher(weighting=BM25F())
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # a fresh reader: Searcher.refresh() reuses segment readers and can miss new deletions;
+            # the old searcher is not closed here (another thread may still read it), refcounting closes it
+            self._searcher = self.ix.searcher(weighting=BM25F())
         return self._searcher
 
     def count(self) -> int:
         return self.searcher().doc_count()
 
     def ids(self) -> set[str]:
-        reader = self.searcher().reader()
-        return {t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("id")
-                if reader.doc_frequency("id", t)}
+        # stored fields skip deleted documents (term statistics do not until a merge)
+        return {fields["id"] for fields in self.searcher().reader().all_stored_fields()}
 
     def get(self, item_id: str) -> dict | None:
         fields = self.searcher().document(id=item_id)
