@@ -23,6 +23,7 @@ Formats exercised on purpose (see :func:`spec_for`):
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import os
 import re
@@ -743,11 +744,13 @@ def draw_flowers(rng, h, w, spec, row):
     px, py = w * 0.1, h * 0.95
     pts = []
     ang = -1.2
+    target = -math.atan2(h * 0.8, w * 0.75)  # towards the upper right corner
+    step = math.hypot(w, h) * 0.0035
     for _ in range(220):
         pts.append((px, py))
-        ang += rng.normal(0, 0.08)
-        px += math.cos(ang) * h * 0.004
-        py += math.sin(ang) * h * 0.004
+        ang += rng.normal(0, 0.08) + 0.08 * (target - ang)
+        px = min(max(px + math.cos(ang) * step, w * 0.05), w * 0.95)
+        py = min(max(py + math.sin(ang) * step, h * 0.05), h * 0.95)
     _stamp_path(ink, pts, np.linspace(h * 0.02, h * 0.004, len(pts)))
     img = _ink(img, ink * 0.85, (50, 38, 30))
     petal = np.zeros((h, w), np.float32)
@@ -1025,8 +1028,9 @@ def _caption_band(width: int, height: int, text: str) -> pyvips.Image:
 _TILE = 509  # a prime, so the repeat of the grain does not line up with anything
 
 
+@functools.lru_cache(maxsize=2)
 def _grain_tile(seed: int) -> pyvips.Image:
-    noise = np.random.default_rng(seed).normal(0.0, 5.0, (_TILE, _TILE)).astype(np.float32)
+    noise = np.rint(np.random.default_rng(seed).normal(0.0, 5.0, (_TILE, _TILE))).astype(np.int16)
     return pyvips.Image.new_from_array(noise)
 
 
@@ -1048,17 +1052,15 @@ def render(spec: Spec, row: dict) -> pyvips.Image:
     sw, sh = max(64, int(round(w * scale))), max(64, int(round(art_h * scale)))
     rng = np.random.default_rng(_seed(spec.rel))
     small = DRAW[spec.kind](rng, sh, sw, spec, row)
+    # medium-scale mottling, baked in at the working size (free), so deep zoom shows texture
+    small += rng.normal(0.0, 4.0, small.shape[:2]).astype(np.float32)[..., None]
     small = np.clip(small, 0, 255).astype(np.uint8)
     im = pyvips.Image.new_from_array(np.ascontiguousarray(small), interpretation="srgb")
-    im = im.resize(w / sw, vscale=art_h / sh, kernel="cubic")
+    im = im.resize(w / sw, vscale=art_h / sh, kernel="linear")
     if im.width != w or im.height != art_h:
         im = im.embed(0, 0, w, art_h, extend="copy")
-    # grain at full resolution, and a medium-scale mottling, so deep zoom shows texture
-    grain = _grain(w, art_h, _seed(spec.rel))
-    mottle = _grain_tile(1).crop(0, 0, 97, 97).resize(w / 97, vscale=art_h / 97, kernel="linear")
-    if mottle.width != w or mottle.height != art_h:
-        mottle = mottle.embed(0, 0, w, art_h, extend="copy")
-    im = (im + grain + mottle).cast("uchar")
+    # fine grain at full resolution: integer arithmetic on a replicated tile
+    im = (im + _grain(w, art_h, _seed(spec.rel))).cast("uchar")
     accession = (row.get("accession_number") or row.get("id") or "").encode("ascii", "ignore").decode()
     label = f"{accession}   {Path(spec.rel).name}   Jinshi demo (procedural)"
     out = im.join(_caption_band(w, band_h, label), "vertical")
