@@ -114,12 +114,14 @@ class Server:
         self.procs, self.pids = [], []
 
 
-def start_jinshi(home: Path, port: int) -> Server:
+def start_jinshi(home: Path, port: int, worker_class: str = "gthread") -> Server:
     server = Server("jinshi")
     env = dict(os.environ, JINSHI_HOME=str(home), JINSHI_BASE_URL=f"http://127.0.0.1:{port}",
                PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-           "--worker-class", "gthread", "--threads", "4", "--timeout", "120", "viewer.app:create_app()"]
+           "--worker-class", worker_class, "--timeout", "120", "viewer.app:create_app()"]
+    if worker_class == "gthread":
+        cmd[-1:-1] = ["--threads", "4"]
     server.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                          stderr=open(home / "gunicorn.log", "ab")))
     wait_port(port)
@@ -222,6 +224,9 @@ def main() -> None:
     parser.add_argument("--warm-passes", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
+                        help="gunicorn worker class for Jinshi (jinshi serve uses gthread)")
+    parser.add_argument("--no-iipimage", action="store_true", help="measure Jinshi only")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="jinshi-tiles-"))
@@ -246,13 +251,13 @@ def main() -> None:
         print(f"requests: {len(tiles)} distinct 512-px tiles over all levels, shuffled; concurrency 2, keep-alive")
         print(f"machine: {os.cpu_count()} cores; servers and client share them")
 
-        have_iip = all(shutil.which(tool) for tool in ("lighttpd", "spawn-fcgi")) and os.path.exists(IIPSRV)
+        have_iip = not args.no_iipimage and all(shutil.which(tool) for tool in ("lighttpd", "spawn-fcgi")) and os.path.exists(IIPSRV)
         results: dict[str, dict[str, list]] = {"jinshi": {"cold": [], "warm": []},
                                                "iipimage": {"cold": [], "warm": []}}
         for round_no in range(args.rounds):
             shutil.rmtree(home / "cache", ignore_errors=True)
             port = free_port()
-            server = start_jinshi(home, port)
+            server = start_jinshi(home, port, args.worker_class)
             try:
                 fetch_all(port, [f"/iiif/3/{image_id}/info.json"] * 4)  # workers up; no tile touched
                 results["jinshi"]["cold"].append(fetch_all(port, jinshi_urls))
@@ -271,7 +276,7 @@ def main() -> None:
                 finally:
                     server.stop()
 
-        print("\nJinshi (gunicorn, 2 workers, IIIF Image API 3.0):")
+        print(f"\nJinshi (gunicorn, 2 {args.worker_class} workers, IIIF Image API 3.0):")
         jc = summary("cold (no tile cache)", results["jinshi"]["cold"])
         jw = summary("warm (cached)", results["jinshi"]["warm"])
         if have_iip:
