@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,12 @@ def make_video(path: Path, seconds: int) -> None:
                     "-c:a", "aac", "-shortest", str(path)], check=True)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (FFmpeg), user + system."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faces", type=int, default=1_000_000)
@@ -77,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     available = sorted(os.sched_getaffinity(0))
     cores = available[: args.cores]
     os.sched_setaffinity(0, cores)
-    report: dict = {"cores": len(cores), "cpus_available": len(available)}
+    report: dict = {"cores": len(cores), "cpus_available": len(available), "load_average": os.getloadavg()[0]}
     say = (lambda *a: None) if args.json else print
+    say(f"{len(cores)} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine slows wall times; "
+        "the CPU-time figures say what dedicated cores would do)")
 
     with tempfile.TemporaryDirectory(prefix="jinshi-bench-") as tmp:
         work = args.keep or Path(tmp)
@@ -91,15 +100,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"in {time.perf_counter() - start:.1f} s")
             out = work / "mesh"
             out.mkdir(exist_ok=True)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds()
             facts = make_model_derivatives(scan, lambda n: out / n)
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
             report["mesh"] = {"faces": facts["faces"], "seconds": round(elapsed, 2), "target_seconds": 20,
-                              "ok": elapsed < 20, "full_bytes": facts["full_bytes"], "web_faces": facts["web_faces"],
+                              "ok": elapsed < 20, "cpu_seconds": round(cpu, 2), "full_bytes": facts["full_bytes"], "web_faces": facts["web_faces"],
                               "web_bytes": facts["web_bytes"], "watertight": facts["watertight"]}
             say(f"mesh: {facts['faces']:,} faces → model.glb ({facts['full_bytes'] / 1e6:.1f} MB), "
                 f"model-web.glb ({facts['web_faces']:,} faces, {facts['web_bytes'] / 1e6:.2f} MB), thumbnail "
-                f"in {elapsed:.1f} s on {len(cores)} cores (target < 20 s: {'ok' if elapsed < 20 else 'MISSED'})")
+                f"in {elapsed:.1f} s on {len(cores)} cores, {cpu:.1f} s of CPU "
+                f"(target < 20 s: {'ok' if elapsed < 20 else 'MISSED'})")
         if not args.skip_video:
             clip = work / "clip-1080p.mp4"
             start = time.perf_counter()
@@ -108,17 +118,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"in {time.perf_counter() - start:.1f} s")
             out = work / "video"
             out.mkdir(exist_ok=True)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds()
             facts = make_video_derivatives(clip, lambda n: out / n)
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
             factor = facts["duration"] / elapsed
+            dedicated = facts["duration"] / (cpu / len(cores))
             report["video"] = {"duration": facts["duration"], "seconds": round(elapsed, 2),
                                "transcode_seconds": facts["transcode_seconds"],
-                               "realtime_factor": round(factor, 2), "target_factor": 2, "ok": factor >= 2,
+                               "realtime_factor": round(factor, 2), "cpu_seconds": round(cpu, 2),
+                               "realtime_factor_dedicated_cores": round(dedicated, 2), "target_factor": 2, "ok": factor >= 2,
                                "web": f"{facts['web_width']}x{facts['web_height']}", "web_bytes": facts["web_bytes"]}
             say(f"video: {facts['duration']:.0f} s 1080p → web.mp4 {facts['web_width']}x{facts['web_height']} "
                 f"({facts['web_bytes'] / 1e6:.1f} MB) + poster + strip in {elapsed:.1f} s "
-                f"(transcode {facts['transcode_seconds']:.1f} s) = {factor:.1f}× real time on {len(cores)} cores "
+                f"(transcode {facts['transcode_seconds']:.1f} s) = {factor:.1f}× real time on {len(cores)} cores; "
+                f"{cpu:.1f} s of CPU = {dedicated:.1f}× real time on {len(cores)} dedicated cores "
                 f"(target ≥ 2×: {'ok' if factor >= 2 else 'MISSED'})")
     if args.json:
         print(json.dumps(report))
