@@ -10,7 +10,7 @@
     prefixUrl: '/vendor/openseadragon/images/',
     tileSources: sources,
     sequenceMode: sources.length > 1,
-    showNavigator: true,
+    showNavigator: window.innerWidth > 600,
     navigatorPosition: 'BOTTOM_RIGHT',
     showRotationControl: true,
     gestureSettingsTouch: { pinchRotate: true },
