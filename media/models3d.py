@@ -224,10 +224,34 @@ def _check_glb(path: Path) -> None:
                     raise MediaError("the GLB file does not start with a JSON chunk")
                 if chunk_length > GLB_MAX_JSON:
                     raise MediaError(f"the GLB JSON chunk is implausibly large ({chunk_length} bytes)")
+                try:
+                    document = json.loads(handle.read(chunk_length).decode("utf-8"))
+                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    raise MediaError(f"the GLB's JSON chunk does not parse ({exc})") from None
+                _check_gltf_document(document)
             offset += 8 + chunk_length
             index += 1
         if index == 0:
             raise MediaError("the GLB file holds no chunks")
+
+
+_UNREADABLE_EXTENSIONS = {
+    "KHR_draco_mesh_compression": "Draco mesh compression",
+    "EXT_meshopt_compression": "meshopt compression",
+    "KHR_meshopt_compression": "meshopt compression",
+}
+
+
+def _check_gltf_document(document) -> None:
+    if not isinstance(document, dict) or not isinstance(document.get("asset"), dict):
+        raise MediaError("not a glTF document (no 'asset' object)")
+    version = str(document["asset"].get("version", ""))
+    if not version.startswith("2."):
+        raise MediaError(f"glTF version {version or '?'} is not supported (glTF 2.0 only)")
+    for name in document.get("extensionsRequired") or []:
+        if name in _UNREADABLE_EXTENSIONS:
+            raise MediaError(f"the model uses {_UNREADABLE_EXTENSIONS[name]} ({name}), which Jinshi cannot read; "
+                             "export it again without compression")
 
 
 _PLY_SIZES = {"char": 1, "uchar": 1, "int8": 1, "uint8": 1, "short": 2, "ushort": 2, "int16": 2,
@@ -393,9 +417,10 @@ def _load_file(path: Path, fmt: str, companions: _Companions, units: str | None,
                 raise MediaError(f"not an {fmt.upper()} file (it holds binary data)")
     if fmt == "gltf":
         try:
-            json.loads(path.read_bytes().decode("utf-8-sig"))
+            document = json.loads(path.read_bytes().decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise MediaError(f"not a glTF file (its JSON does not parse: {exc})") from None
+        _check_gltf_document(document)
     resolver = _make_resolver(companions)
     try:
         with open(path, "rb") as handle:

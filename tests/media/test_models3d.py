@@ -404,3 +404,20 @@ def test_thumbnail_renders_vertex_colours(tmp_path):
     image = Image.open(tmp_path / "derivatives" / "thumbnail.jpg").convert("RGB")
     r, g, b = image.getpixel((400, 400))
     assert g > r + 50 and g > b + 50
+
+
+def test_draco_compressed_gltf_is_refused_with_a_clear_message(tmp_path):
+    document = {"asset": {"version": "2.0"}, "extensionsUsed": ["KHR_draco_mesh_compression"],
+                "extensionsRequired": ["KHR_draco_mesh_compression"], "meshes": []}
+    path = tmp_path / "draco.gltf"
+    path.write_text(json.dumps(document))
+    with pytest.raises(MediaError, match="Draco"):
+        probe_model(path)
+    # the same inside a GLB
+    body = json.dumps(document).encode()
+    body += b" " * (-len(body) % 4)
+    glb = struct.pack("<4sII", b"glTF", 2, 12 + 8 + len(body)) + struct.pack("<II", len(body), 0x4E4F534A) + body
+    path = tmp_path / "draco.glb"
+    path.write_bytes(glb)
+    with pytest.raises(MediaError, match="Draco"):
+        probe_model(path)
