@@ -1096,7 +1096,7 @@ def save(im: pyvips.Image, spec: Spec, path: Path) -> None:
     elif spec.saver == "png":
         im.pngsave(str(tmp), compression=1)
     else:
-        im.tiffsave(str(tmp), compression="deflate", predictor="horizontal")
+        im.tiffsave(str(tmp), compression="deflate", predictor="horizontal", level=3)
     os.replace(tmp, path)
 
 
