@@ -299,3 +299,25 @@ def test_binary_garbage_is_not_captions(tmp_path, media):
     path.write_text("Once upon a time\nthere was a bronze.\n")
     with pytest.raises(MediaError, match="line 1"):
         read_captions(path)
+
+
+def test_audio_with_cover_art_is_audio(media, tmp_path):
+    cover = tmp_path / "cover.png"
+    Image.new("RGB", (300, 300), (10, 120, 200)).save(cover)
+    song = tmp_path / "with-cover.mp3"
+    ffmpeg("-i", str(media["mp3"]), "-i", str(cover), "-map", "0:a", "-map", "1:v", "-c:a", "copy", "-c:v", "png",
+           "-disposition:v", "attached_pic", "-id3v2_version", "3", str(song))
+    info = probe_av(song)
+    assert info.kind == "audio" and info.width is None
+    facts = make_audio_derivatives(song, out(tmp_path))
+    assert facts["web_codecs"] == ["aac"]
+    with pytest.raises(MediaError):
+        make_video_derivatives(song, out(tmp_path))
+
+
+def test_odd_sized_video_is_made_even(tmp_path):
+    source = tmp_path / "odd.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=321x181:rate=25:duration=1", "-c:v", "ffv1", str(source))
+    facts = make_video_derivatives(source, out(tmp_path))
+    assert facts["web_width"] % 2 == 0 and facts["web_height"] % 2 == 0
+    assert facts["web_height"] == 180

@@ -421,3 +421,36 @@ def test_draco_compressed_gltf_is_refused_with_a_clear_message(tmp_path):
     path.write_bytes(glb)
     with pytest.raises(MediaError, match="Draco"):
         probe_model(path)
+
+
+def test_textured_model_is_decimated_with_its_texture_and_smaller_texture(tmp_path):
+    mesh = trimesh.creation.icosphere(subdivisions=4, radius=40)  # 5120 faces
+    uv = (mesh.vertices[:, :2] / 80 + 0.5)
+    noise = np.random.default_rng(3).integers(0, 255, (1024, 1024, 3), dtype=np.uint8)
+    mesh.visual = trimesh.visual.TextureVisuals(uv=uv, image=Image.fromarray(noise))
+    obj, files = trimesh.exchange.obj.export_obj(mesh, include_texture=True, return_texture=True, mtl_name="b.mtl")
+    (tmp_path / "ball.obj").write_text(obj)
+    companions = {}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        companions[name] = tmp_path / name
+    facts = make_model_derivatives(tmp_path / "ball.obj", _out(tmp_path), companions,
+                                   web_max_triangles=1000, web_max_bytes=250_000)
+    assert facts["textured"] is True
+    assert facts["web_faces"] <= 1000 and facts["web_bytes"] <= 250_000
+    (web,) = _load_glb(tmp_path / "derivatives" / "model-web.glb").geometry.values()
+    assert web.visual.kind == "texture"
+    assert max(web.visual.material.baseColorTexture.size) < 1024  # shrunk to fit the byte budget
+
+
+def test_gltf_scene_with_several_nodes_keeps_their_placement(tmp_path):
+    scene = trimesh.Scene()
+    a = trimesh.creation.box(extents=(1, 1, 1))
+    scene.add_geometry(a, node_name="left", transform=trimesh.transformations.translation_matrix([-2, 0, 0]))
+    scene.add_geometry(a, node_name="right", transform=trimesh.transformations.translation_matrix([2, 0, 0]))
+    path = tmp_path / "pair.glb"
+    path.write_bytes(scene.export(file_type="glb"))
+    facts = make_model_derivatives(path, _out(tmp_path))
+    assert facts["meshes"] == 2 and facts["faces"] == 24
+    assert facts["extents_mm"] == pytest.approx([5000, 1000, 1000])
+    assert facts["watertight"] is True
