@@ -65,15 +65,53 @@ class AVInfo:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
+# Demuxers that read only the file they are given. Playlists (hls, concat, m3u8), image sequences,
+# SDP and network formats can make FFmpeg open other files or URLs, so they are never let in.
+_ALLOWED_FORMATS = {"mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "mpegts", "mpeg", "flv",
+                    "asf", "ogg", "wav", "w64", "mp3", "flac", "aac", "aiff", "amr", "ape", "wv", "dv", "mxf", "caf",
+                    "au", "rm", "ac3", "eac3", "dts", "truehd", "mlp", "tta", "wsaud", "voc", "opus", "m4v"}
+
+
+_FORMAT_WHITELIST = ",".join(sorted(_ALLOWED_FORMATS))
+
+
+def _looks_like_text(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if not head or b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return False
+        text = head[: exc.start].decode("utf-8")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return controls == 0
+
+
 def _open(path: Path):
     import av
 
+    if _looks_like_text(path):
+        raise UnsupportedMedia("this is a text file (a playlist, subtitles or notes?), not audio or video")
     try:
-        return av.open(str(path), metadata_errors="ignore")
+        container = av.open(str(path), metadata_errors="ignore",
+                            options={"protocol_whitelist": "file", "format_whitelist": _FORMAT_WHITELIST})
     except av.FFmpegError as exc:
-        raise MediaError(f"not a readable audio or video file ({_av_reason(exc)})") from None
+        reason = _av_reason(exc)
+        if "Invalid argument" in reason:  # what FFmpeg says when only a refused demuxer matches
+            reason = "not an audio or video format that is accepted"
+        raise MediaError(f"not a readable audio or video file ({reason})") from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise MediaError(f"not a readable audio or video file ({exc})") from None
+    names = set(container.format.name.split(","))
+    if not names & _ALLOWED_FORMATS:
+        container.close()
+        if names & _IMAGE_FORMATS:
+            raise UnsupportedMedia(f"this is a still image ({container.format.name}), not audio or video")
+        raise UnsupportedMedia(f"the {container.format.name} format is not accepted for audio or video")
+    return container
 
 
 def _av_reason(exc) -> str:
@@ -287,6 +325,13 @@ def _run_ffmpeg(args: list[str], duration: float | None = None, progress: Callab
     return b""
 
 
+def _input_args(info: AVInfo) -> list[str]:
+    """Force the demuxer the probe accepted, and let FFmpeg read no other file or URL."""
+    names = info.container.split(",")
+    fmt = "mov" if "mov" in names else names[0]
+    return ["-protocol_whitelist", "file", "-format_whitelist", _FORMAT_WHITELIST, "-f", fmt]
+
+
 def _last_words(stderr: bytes) -> str:
     lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     return "; ".join(lines[-3:])[-500:] or "unknown error"
@@ -317,7 +362,7 @@ def make_video_derivatives(source: Path, out_fn: Callable[[str], Path], max_heig
     started = time.monotonic()
     with atomic_path(out_fn("web.mp4")) as tmp:
         # the first video stream that is not a picture; "0:V" excludes cover art, fall back to 0:v
-        args = ["-i", str(source), "-map", "0:V:0", "-map", "0:a:0?", "-map_metadata", "-1", "-map_chapters", "-1",
+        args = [*_input_args(info), "-i", str(source), "-map", "0:V:0", "-map", "0:a:0?", "-map_metadata", "-1", "-map_chapters", "-1",
                 "-sn", "-dn",
                 "-vf", f"scale={width}:{height}:flags=bicubic,setsar=1,format=yuv420p",
                 "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-profile:v", "high",
@@ -435,7 +480,7 @@ def make_audio_derivatives(source: Path, out_fn: Callable[[str], Path], *, mp3: 
     started = time.monotonic()
     extra = []
     with atomic_path(out_fn("web.m4a")) as tmp, _maybe(mp3, out_fn, "web.mp3") as tmp_mp3:
-        args = ["-i", str(source), "-vn", "-sn", "-dn", "-map_metadata", "-1",
+        args = [*_input_args(info), "-i", str(source), "-vn", "-sn", "-dn", "-map_metadata", "-1",
                 "-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", str(min(info.channels or 2, 2)),
                 "-movflags", "+faststart", "-f", "mp4", str(tmp)]
         if tmp_mp3 is not None:

@@ -321,3 +321,17 @@ def test_odd_sized_video_is_made_even(tmp_path):
     facts = make_video_derivatives(source, out(tmp_path))
     assert facts["web_width"] % 2 == 0 and facts["web_height"] % 2 == 0
     assert facts["web_height"] == 180
+
+
+def test_playlists_that_would_open_other_files_are_refused(media, tmp_path):
+    """An HLS playlist or concat list called .mp4 must never make FFmpeg read another file or URL."""
+    playlist = tmp_path / "evil.mp4"
+    playlist.write_text("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10.0,\n"
+                        f"file://{media['video']}\n#EXTINF:10.0,\nhttp://example.invalid/x.ts\n#EXT-X-ENDLIST\n")
+    concat = tmp_path / "list.mp4"
+    concat.write_text(f"ffconcat version 1.0\nfile '{media['video']}'\n")
+    for path in (playlist, concat):
+        with pytest.raises(MediaError, match="text"):
+            probe_av(path)
+        with pytest.raises(MediaError):
+            make_video_derivatives(path, out(tmp_path))
