@@ -48,7 +48,9 @@ def ingest(paths, metadata, museum, hall, draft, as_json) -> None:
     """Ingest files, or the files a metadata CSV lists."""
     from ingest.batch import IngestError, ingest_batch
     from ingest.metadata import MetadataError
+    from media.images import limit_memory_growth
 
+    limit_memory_growth()
     runtime = get_runtime()
     failed = 0
     counts = {"ingested": 0, "unchanged": 0, "failed": 0}
@@ -135,7 +137,9 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
 def demo(host: str, port: int, workers: int, build_only: bool) -> None:
     """Build the demo museums into JINSHI_HOME and serve them."""
     from ingest.demo import build_demo
+    from media.images import limit_memory_growth
 
+    limit_memory_growth()
     runtime = get_runtime()
     with progress_bar() as bar:
         task = bar.add_task("demo", total=None, current="")

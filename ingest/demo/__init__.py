@@ -88,7 +88,11 @@ def build_demo(runtime, progress=None) -> dict:
     out_dir = Path(runtime.settings.home) / "demo-source"
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    generate_images(ITEMS_CSV, out_dir)
+    def image_progress(_done: int, _total: int, path: Path) -> None:
+        if progress:
+            progress(f"drawing {Path(path).name}")
+
+    generate_images(ITEMS_CSV, out_dir, progress=image_progress)
     metadata = [out_dir / "items.csv"]
     _copy_if_changed(ITEMS_CSV, metadata[0])
 
