@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,21 +307,40 @@ def _run_ffmpeg(args: list[str], duration: float | None = None, progress: Callab
             raise MediaError(f"FFmpeg could not convert the file: {_last_words(done.stderr)}")
         return done.stdout
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    start = time.monotonic()
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith(b"out_time_us=") and duration:
-            try:
-                seconds = int(line.split(b"=", 1)[1]) / 1_000_000
-                progress(max(0.0, min(1.0, seconds / duration)))
-            except ValueError:
-                pass
-        if timeout and time.monotonic() - start > timeout:
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        proc.kill()
+
+    watchdog = threading.Timer(timeout, kill) if timeout else None
+    if watchdog:
+        watchdog.daemon = True
+        watchdog.start()
+    stderr_chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith(b"out_time_us=") and duration:
+                try:
+                    seconds = int(line.split(b"=", 1)[1]) / 1_000_000
+                    progress(max(0.0, min(1.0, seconds / duration)))
+                except ValueError:
+                    pass
+        code = proc.wait()
+        reader.join()
+    finally:
+        if watchdog:
+            watchdog.cancel()
+        if proc.poll() is None:
             proc.kill()
-            raise MediaError(f"FFmpeg took longer than {timeout} s")
-    stderr = proc.stderr.read() if proc.stderr else b""
-    if proc.wait() != 0:
-        raise MediaError(f"FFmpeg could not convert the file: {_last_words(stderr)}")
+            proc.wait()
+    if timed_out.is_set():
+        raise MediaError(f"FFmpeg took longer than {timeout:.0f} s")
+    if code != 0:
+        raise MediaError(f"FFmpeg could not convert the file: {_last_words(b''.join(stderr_chunks))}")
     progress(1.0)
     return b""
 
@@ -358,6 +378,7 @@ def make_video_derivatives(source: Path, out_fn: Callable[[str], Path], max_heig
     fps_args: list[str] = []
     if info.fps and info.fps > 60:
         fps_args = ["-r", "60"]
+    timeout = timeout if timeout is not None else max(300.0, info.duration * 5)
     audio_args = ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2", "-ar", "48000"] if info.has_audio else ["-an"]
     started = time.monotonic()
     with atomic_path(out_fn("web.mp4")) as tmp:
@@ -477,6 +498,9 @@ def make_audio_derivatives(source: Path, out_fn: Callable[[str], Path], *, mp3: 
     info = probe_av(source)
     if not info.has_audio:
         raise UnsupportedMedia("the file holds no audio stream")
+    timeout = timeout if timeout is not None else max(300.0, info.duration * 3)
+    # the waveform needs only a few samples per bin: a low rate keeps long recordings small in memory
+    rate = WAVEFORM_RATE if info.duration <= 600 else max(1000, int(WAVEFORM_RATE * 600 / info.duration))
     started = time.monotonic()
     extra = []
     with atomic_path(out_fn("web.m4a")) as tmp, _maybe(mp3, out_fn, "web.mp3") as tmp_mp3:
@@ -486,7 +510,7 @@ def make_audio_derivatives(source: Path, out_fn: Callable[[str], Path], *, mp3: 
         if tmp_mp3 is not None:
             args += ["-map", "0:a:0", "-c:a", "libmp3lame", "-q:a", "4", "-ac", str(min(info.channels or 2, 2)),
                      "-f", "mp3", str(tmp_mp3)]
-        args += ["-map", "0:a:0", "-ac", "1", "-ar", str(WAVEFORM_RATE), "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"]
+        args += ["-map", "0:a:0", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"]
         pcm = _run_ffmpeg(args, stdout_sink=True, timeout=timeout)
         web = probe_av(tmp)
         web_bytes = tmp.stat().st_size

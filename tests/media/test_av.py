@@ -335,3 +335,11 @@ def test_playlists_that_would_open_other_files_are_refused(media, tmp_path):
             probe_av(path)
         with pytest.raises(MediaError):
             make_video_derivatives(path, out(tmp_path))
+
+
+def test_ffmpeg_timeout_is_a_media_error(media, tmp_path):
+    with pytest.raises(MediaError, match="longer than"):
+        make_video_derivatives(media["video"], out(tmp_path), timeout=0.01, progress=lambda p: None)
+    with pytest.raises(MediaError, match="longer than"):
+        make_video_derivatives(media["video"], out(tmp_path), timeout=0.01)
+    assert not list((tmp_path / "derivatives").iterdir())
