@@ -650,7 +650,7 @@ def _normalise(meshes, units: str, up_axis: str) -> None:
 def _watertight(meshes) -> bool:
     import trimesh
 
-    if len(meshes) == 1 and not _is_textured(meshes[0]) and meshes[0].visual.kind != "vertex":
+    if len(meshes) == 1 and not _is_textured(meshes[0]):  # vertices already merged by position
         return bool(meshes[0].is_watertight)
     offsets = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
     merged = trimesh.Trimesh(
