@@ -34,23 +34,9 @@ def validator_image(path: Path) -> Path:
 
 def _app(home: Path, base_url: str):
     from exhibits.settings import Settings
+    from viewer.app import create_app
 
-    settings = Settings(home=home, base_url=base_url).resolved()
-    try:
-        from viewer.app import create_app
-
-        return create_app(settings)
-    except Exception:  # the app factory is someone else's work in progress: fall back to our blueprint
-        from types import SimpleNamespace
-
-        from flask import Flask
-
-        from viewer.blueprints.iiif_image import bp
-
-        app = Flask(__name__)
-        app.extensions["jinshi"] = SimpleNamespace(settings=settings, store=MediaStore(settings.media_root))
-        app.register_blueprint(bp)
-        return app
+    return create_app(Settings(home=home, base_url=base_url).resolved())
 
 
 @pytest.fixture(scope="module")
