@@ -1,0 +1,89 @@
+"""Video and audio: web derivatives (H.264/AAC MP4, AAC M4A), poster, strip, waveform; captions, chapters
+and transcripts (WebVTT or SRT companions) stored and converted to WebVTT derivatives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from exhibits.settings import Settings
+from ingest.grouping import Track, companion_track
+from ingest.handlers import AssetFacts, Companion, MediaFile, register
+from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
+from media.av import Cue, cue_plain_text, make_audio_derivatives, make_video_derivatives, read_captions, to_webvtt
+from media.errors import MediaError
+from media.store import MediaStore, atomic_path
+
+VIDEO_DERIVATIVES = ["web.mp4", "poster.jpg", "strip.jpg"]
+AUDIO_DERIVATIVES = ["web.m4a", "waveform.png", "waveform.json"]
+
+
+def read_track(path: Path) -> list[Cue]:
+    """The cues of a caption file; MediaError naming the file (and the line) when it cannot be read."""
+    try:
+        cues = read_captions(path)
+    except MediaError as exc:
+        raise MediaError(f"{path.name}: {exc}") from None
+    if not cues:
+        raise MediaError(f"{path.name}: the caption file holds no cues")
+    return cues
+
+
+def cue_dicts(cues: list[Cue]) -> list[dict]:
+    return [{"start": round(c.start, 3), "end": round(c.end, 3), "text": cue_plain_text(c)} for c in cues]
+
+
+class _AVHandler:
+    kind = ""
+    derivatives: list[str] = []
+
+    def make(self, source: Path, out) -> dict:
+        raise NotImplementedError
+
+    def process(self, store: MediaStore, settings: Settings, sha256: str, media: MediaFile) -> tuple[AssetFacts, list[Companion]]:
+        # read every companion first: a broken caption file fails the item before the long transcode
+        tracks: list[tuple[Path, object, Track, list[Cue]]] = []
+        for path, detected in media.companions:
+            tracks.append((path, detected, companion_track(media.path, path), read_track(path)))
+        with StoredCompanions(store, settings.max_file_bytes) as stored:
+            facts = cached_facts(store, sha256, self.derivatives, self.kind)
+            if facts is None:
+                facts = self.make(store.original_path(sha256), out_fn(store, sha256))
+                save_facts(store, sha256, facts, self.kind)
+            companions: list[Companion] = []
+            seen: set[tuple[str, str]] = set()
+            for path, detected, track, cues in tracks:
+                sha, size = stored.put(path)
+                if (sha, track.role) in seen:
+                    continue
+                seen.add((sha, track.role))
+                vtt = store.derivative_path(sha, track.vtt_name)
+                if not vtt.is_file():
+                    with atomic_path(vtt) as tmp:
+                        tmp.write_text(to_webvtt(cues, "chapters" if track.kind == "chapters" else "captions"), encoding="utf-8")
+                companions.append(Companion(path, sha, size, AssetFacts(
+                    kind=track.kind, mime=detected.mime, language=track.language, role=track.role,
+                    duration=None,
+                    info={"media": sha256, "vtt": track.vtt_name, "format": detected.format, "cues": cue_dicts(cues)},
+                )))
+        main = AssetFacts(
+            kind=self.kind, mime=media.detected.mime, duration=facts.get("duration"),
+            width=facts.get("width"), height=facts.get("height"), info=facts,
+        )
+        return main, companions
+
+
+@register("video")
+class VideoHandler(_AVHandler):
+    kind = "video"
+    derivatives = VIDEO_DERIVATIVES
+
+    def make(self, source: Path, out) -> dict:
+        return make_video_derivatives(source, out)
+
+
+@register("audio")
+class AudioHandler(_AVHandler):
+    kind = "audio"
+    derivatives = AUDIO_DERIVATIVES
+
+    def make(self, source: Path, out) -> dict:
+        return make_audio_derivatives(source, out)
