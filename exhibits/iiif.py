@@ -175,3 +175,4 @@ def museum_collection(museum: Museum, base: str) -> Collection:
 
 def to_json(resource: Manifest | Collection) -> str:
     return resource.json(ensure_ascii=False)
+from exhibits import iiif_media  # noqa: E402,F401  (registers 3D/AV canvas builders)

@@ -1,0 +1,210 @@
+"""IIIF Presentation 3 canvases for 3D models, video and audio (registered in :data:`exhibits.iiif.CANVAS_BUILDERS`).
+
+- video: a Canvas with ``duration``, ``width`` and ``height``, painted by a ``Video`` body (the web MP4),
+  a ``placeholderCanvas`` with the poster, and ``supplementing`` annotations with the WebVTT captions and
+  transcripts (``Text`` bodies, ``text/vtt``, with their ``language``);
+- audio: the same with a ``Sound`` body (AAC in MP4) and an ``accompanyingCanvas`` showing the waveform;
+- 3D: a Canvas painted by a ``Model`` body (``model/gltf-binary``, the web LOD; the full model is its
+  ``rendering``), with the rendered thumbnail as ``thumbnail`` and ``placeholderCanvas``, as the IIIF 3D
+  community group does until Presentation 4 Scenes are in iiif-prezi3.
+
+Chapters become ``Range``s in ``manifest.structures`` targeting ``<canvas>#t=start,end``. A canvas builder
+returns canvases only, so :func:`with_structures` wraps :func:`exhibits.iiif.item_manifest` to add them.
+All media URLs are ``<base>/media/<sha256>/<derivative>`` (served by ``viewer.blueprints.media_files``).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from iiif_prezi3 import (
+    AccompanyingCanvas,
+    Annotation,
+    AnnotationBody,
+    AnnotationPage,
+    Canvas,
+    CanvasRef,
+    Manifest,
+    PlaceholderCanvas,
+    Range,
+)
+
+from exhibits import iiif
+from exhibits.iiif import canvas_builder
+from exhibits.models import Asset, Item
+
+TRACK_LABELS = {
+    "captions": ({"zh": ["字幕"], "en": ["Captions"]}),
+    "transcript": ({"zh": ["文字稿"], "en": ["Transcript"]}),
+}
+LANGUAGE_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
+_MEDIA_URL = re.compile(r"/media/([0-9a-f]{64})/")
+
+
+def media_url(base: str, sha: str, name: str) -> str:
+    return f"{base}/media/{sha}/{name}"
+
+
+def companions_of(item: Item, asset: Asset, kinds: tuple[str, ...]) -> list[Asset]:
+    """The caption, chapter or transcript assets that belong to ``asset`` (same item)."""
+    return [a for a in item.assets if a.kind in kinds and (a.info or {}).get("media") == asset.sha256]
+
+
+def _derivative(asset: Asset, key: str, default: str) -> str:
+    return ((asset.info or {}).get("derivatives") or {}).get(key, default)
+
+
+def _image(base: str, sha: str, name: str, size: dict | None) -> AnnotationBody:
+    size = size or {}
+    return AnnotationBody(id=media_url(base, sha, name), type="Image", format="image/png" if name.endswith(".png") else "image/jpeg",
+                          width=size.get("width"), height=size.get("height"))
+
+
+def _image_canvas(cls, canvas_id: str, image: AnnotationBody, label: dict | None = None, duration: float | None = None):
+    return cls(
+        id=canvas_id, width=image.width, height=image.height, label=label, duration=duration,
+        items=[AnnotationPage(id=f"{canvas_id}/page", items=[
+            Annotation(id=f"{canvas_id}/page/image", motivation="painting", body=image, target=canvas_id)
+        ])],
+    )
+
+
+def _track_label(asset: Asset) -> dict:
+    label = TRACK_LABELS.get(asset.kind, {"zh": [asset.kind], "en": [asset.kind]})
+    names = LANGUAGE_NAMES.get((asset.language or "").split("-")[0])
+    if names:
+        return {"zh": [f"{label['zh'][0]}（{names[0]}）"], "en": [f"{label['en'][0]} ({names[1]})"]}
+    return label
+
+
+def _text_tracks(item: Item, asset: Asset, base: str, canvas_id: str) -> list[AnnotationPage]:
+    annotations = []
+    for number, track in enumerate(companions_of(item, asset, ("captions", "transcript")), 1):
+        body = AnnotationBody(
+            id=media_url(base, track.sha256, (track.info or {}).get("vtt") or "captions.vtt"),
+            type="Text", format="text/vtt", label=_track_label(track),
+        )
+        if track.language:
+            body.language = track.language
+        annotations.append(Annotation(id=f"{canvas_id}/supplementing/{number}", motivation="supplementing", body=body, target=canvas_id))
+    if not annotations:
+        return []
+    return [AnnotationPage(id=f"{canvas_id}/supplementing", items=annotations)]
+
+
+def _painted(canvas_id: str, body: AnnotationBody, **canvas) -> Canvas:
+    return Canvas(
+        id=canvas_id, **{k: v for k, v in canvas.items() if v is not None},
+        items=[AnnotationPage(id=f"{canvas_id}/page", items=[
+            Annotation(id=f"{canvas_id}/page/1", motivation="painting", body=body, target=canvas_id)
+        ])],
+    )
+
+
+@canvas_builder("video")
+def video_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
+    info = asset.info or {}
+    canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
+    duration = float(asset.duration or info.get("duration") or 0) or None
+    width = info.get("web_width") or asset.width
+    height = info.get("web_height") or asset.height
+    body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "video", "web.mp4")), type="Video",
+                          format="video/mp4", width=width, height=height, duration=duration)
+    poster = _image(base, asset.sha256, _derivative(asset, "poster", "poster.jpg"), info.get("poster"))
+    canvas = _painted(canvas_id, body, width=width, height=height, duration=duration,
+                      label={"zh": [f"视频 {index}"], "en": [f"Video {index}"]})
+    canvas.thumbnail = [poster]
+    canvas.placeholderCanvas = _image_canvas(PlaceholderCanvas, f"{canvas_id}/placeholder", poster)
+    tracks = _text_tracks(item, asset, base, canvas_id)
+    if tracks:
+        canvas.annotations = tracks
+    return [canvas]
+
+
+@canvas_builder("audio")
+def audio_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
+    info = asset.info or {}
+    canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
+    duration = float(asset.duration or info.get("duration") or 0) or None
+    body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "audio", "web.m4a")), type="Sound",
+                          format="audio/mp4", duration=duration)
+    canvas = _painted(canvas_id, body, duration=duration, label={"zh": [f"音频 {index}"], "en": [f"Audio {index}"]})
+    waveform = _image(base, asset.sha256, _derivative(asset, "waveform", "waveform.png"), info.get("waveform"))
+    canvas.thumbnail = [waveform]
+    canvas.accompanyingCanvas = _image_canvas(AccompanyingCanvas, f"{canvas_id}/accompanying", waveform,
+                                              label={"zh": ["波形"], "en": ["Waveform"]})
+    tracks = _text_tracks(item, asset, base, canvas_id)
+    if tracks:
+        canvas.annotations = tracks
+    return [canvas]
+
+
+@canvas_builder("model")
+def model_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
+    info = asset.info or {}
+    canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
+    thumb = _image(base, asset.sha256, _derivative(asset, "thumbnail", "thumbnail.jpg"), info.get("thumbnail") or {"width": 800, "height": 800})
+    body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "web", "model-web.glb")), type="Model",
+                          format="model/gltf-binary")
+    canvas = _painted(canvas_id, body, width=thumb.width, height=thumb.height,
+                      label={"zh": [f"三维模型 {index}"], "en": [f"3D model {index}"]})
+    canvas.thumbnail = [thumb]
+    canvas.placeholderCanvas = _image_canvas(PlaceholderCanvas, f"{canvas_id}/placeholder", thumb)
+    canvas.rendering = [{
+        "id": media_url(base, asset.sha256, _derivative(asset, "full", "model.glb")), "type": "Model",
+        "format": "model/gltf-binary", "label": {"zh": ["完整精度三维模型 (GLB)"], "en": ["Full-resolution 3D model (GLB)"]},
+    }]
+    return [canvas]
+
+
+def _timecode(seconds: float) -> str:
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
+def chapter_ranges(item: Item, manifest: Manifest, base: str) -> list[Range]:
+    """One 'Chapters' range per video or audio canvas with a chapters track, a sub-range per chapter."""
+    by_sha = {a.sha256: a for a in item.assets if a.kind in ("video", "audio")}
+    ranges: list[Range] = []
+    for canvas in manifest.items:
+        try:
+            body_id = str(canvas.items[0].items[0].body.id)
+        except (AttributeError, IndexError, TypeError):
+            continue
+        match = _MEDIA_URL.search(body_id)
+        media = by_sha.get(match.group(1)) if match else None
+        if media is None:
+            continue
+        for track in companions_of(item, media, ("chapters",)):
+            number = len(ranges) + 1
+            range_id = f"{base}/iiif/items/{item.id}/range/{number}"
+            children = []
+            for n, cue in enumerate((track.info or {}).get("cues") or [], 1):
+                target = f"{canvas.id}#t={_timecode(cue['start'])},{_timecode(cue['end'])}"
+                children.append(Range(id=f"{range_id}/{n}", label={"none": [cue.get("text") or str(n)]},
+                                      items=[CanvasRef(id=target, type="Canvas")]))
+            if children:
+                label = {"zh": ["章节"], "en": ["Chapters"]}
+                if track.language:
+                    label = {lang: [f"{v[0]} ({track.language})"] for lang, v in label.items()}
+                ranges.append(Range(id=range_id, label=label, items=children))
+    return ranges
+
+
+def with_structures(build):
+    """Wrap ``item_manifest`` so that chapters tracks become ``structures`` (idempotent)."""
+    if getattr(build, "adds_structures", False):
+        return build
+
+    @functools.wraps(build)
+    def item_manifest(item: Item, base: str) -> Manifest:
+        manifest = build(item, base)
+        ranges = chapter_ranges(item, manifest, base)
+        if ranges:
+            manifest.structures = (manifest.structures or []) + ranges
+        return manifest
+
+    item_manifest.adds_structures = True
+    return item_manifest
+
+
+iiif.item_manifest = with_structures(iiif.item_manifest)
