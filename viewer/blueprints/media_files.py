@@ -1,4 +1,58 @@
-"""Placeholder: filled in by its owner."""
-from flask import Blueprint
+"""Derivatives of 3D models, video and audio: ``/media/<sha256>/<name>``.
+
+Only whitelisted derivative names are served (never originals, never ``facts.json``); the
+files are immutable (named by the original's SHA-256), so they carry a year-long
+``immutable`` cache lifetime, and CORS ``*`` so any IIIF viewer can play them. Range
+requests (206/416) are answered by werkzeug's conditional ``send_file``.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, send_file
+
+from viewer.context import runtime
 
 bp = Blueprint("media_files", __name__)
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: derivative name → MIME type
+DERIVATIVES = {
+    "web.mp4": "video/mp4",
+    "poster.jpg": "image/jpeg",
+    "strip.jpg": "image/jpeg",
+    "web.m4a": "audio/mp4",
+    "web.mp3": "audio/mpeg",
+    "waveform.png": "image/png",
+    "waveform.json": "application/json",
+    "model.glb": "model/gltf-binary",
+    "model-web.glb": "model/gltf-binary",
+    "thumbnail.jpg": "image/jpeg",
+}
+#: WebVTT made from caption, chapter and transcript companions: captions-zh.vtt, chapters.vtt, transcript-en.vtt
+VTT_NAME = re.compile(r"^(?:captions|chapters|transcript)(?:-[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2})?\.vtt$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def mime_of(name: str) -> str | None:
+    if name in DERIVATIVES:
+        return DERIVATIVES[name]
+    if VTT_NAME.match(name):
+        return "text/vtt; charset=utf-8"
+    return None
+
+
+@bp.route("/media/<sha256>/<name>")
+def derivative(sha256: str, name: str):
+    mime = mime_of(name)
+    if mime is None or not _SHA.match(sha256):
+        abort(404)
+    path = runtime().store.derivative_path(sha256, name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=mime, conditional=True, etag=True, max_age=31536000)
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
