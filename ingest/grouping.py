@@ -109,6 +109,9 @@ def group_files(files: list[tuple[Path, Detected]]) -> tuple[list[MediaFile], li
             problem = _caption_problem(path)
             if problem:
                 orphans.append((path, problem))
+                # the media file fails with it, before any transcoding or storing of its other companions
+                if all(o != owner.path for o, _ in orphans):
+                    orphans.append((owner.path, f"its caption file {path.name} cannot be used"))
                 continue
         elif models:
             owner = models[0]
