@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort, send_file
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from viewer.context import runtime
 
@@ -38,7 +39,7 @@ def mime_of(name: str) -> str | None:
     if name in DERIVATIVES:
         return DERIVATIVES[name]
     if VTT_NAME.match(name):
-        return "text/vtt; charset=utf-8"
+        return "text/vtt"  # werkzeug adds "; charset=utf-8" to text types
     return None
 
 
@@ -50,8 +51,13 @@ def derivative(sha256: str, name: str):
     path = runtime().store.derivative_path(sha256, name)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=mime, conditional=True, etag=True, max_age=31536000)
+    try:
+        response = send_file(path, mimetype=mime, conditional=True, etag=True, max_age=31536000)
+    except RequestedRangeNotSatisfiable:
+        # answered here, not by the app's HTML error page, so that Content-Range tells the size
+        response = Response(status=416, headers={"Content-Range": f"bytes */{path.stat().st_size}"})
     response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["Accept-Ranges"] = "bytes"  # werkzeug says so only on 206 answers
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges"
     response.headers["X-Content-Type-Options"] = "nosniff"
