@@ -24,6 +24,11 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import NumericColumn
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from search import query as qm
 from search.documents import FACET_FIELDS, index_fields
@@ -50,7 +55,7 @@ def make_schema() -> Schema:
         "text": TEXT(**positional),
         "transcript": TEXT(**positional),
         "date_start": NUMERIC(int, bits=32, signed=True, sortable=True),
-        "date_end": NUMERIC(int, bits=32, signed=True),
+        "date_end": NUMERIC(int, bits=32, signed=True, sortable=True),
         "title_sort": ID(sortable=True),
         "facet_material": KEYWORD(**kw), "facet_period": KEYWORD(**kw),
         "facet_ich_category": KEYWORD(**kw), "facet_ich_level": KEYWORD(**kw),
@@ -91,7 +96,8 @@ class WhooshIndex:
                 windex.create_in(str(self.path), make_schema())
         self.ix = windex.open_dir(str(self.path))
         self._searcher = None
-        self._facet_cache: tuple[Any, dict[str, dict[str, np.ndarray]]] | None = None
+        self._view_cache: _View | None = None
+        self._segments: dict[str, _Segment] = {}
 
     # ------------------------------------------------------------ locking
 
@@ -218,70 +224,502 @@ class WhooshIndex:
 
     def search(self, query: qm.SearchQuery, lang: str | None = None) -> SearchResults:
         searcher = self.searcher()
-        q = compile_whoosh(query.tree, searcher.reader())
-        fq = filter_query(query.filters)
-        combined = q if fq is None else wq.And([q, fq])
-        # every match, unscored: for the total and the facet counts
-        if isinstance(combined, wq.Every):
-            docnums = None
-            total = searcher.doc_count()
-        else:
-            docnums = np.fromiter(combined.docs(searcher), dtype=np.int64)
-            total = int(docnums.size)
-        facets = self._facets(searcher, docnums)
+        view = self._view(searcher)
+        # the whole query as numpy arrays over docnums: which documents match, and their BM25F scores
+        mask, score = view.evaluate(query.tree)
+        for name, values in query.filters.items():
+            fmask, fscore = view.any_terms(FACET_FIELDS[name], values)
+            mask &= fmask
+            if score is not None:
+                score += fscore
+        mask &= view.live
+        total = int(np.count_nonzero(mask))
+        facets = view.facets(mask)
         hits: list[Hit] = []
         limit = query.offset + query.per_page
         if total and query.offset < total:
-            kwargs: dict[str, Any] = {"limit": limit}
-            if query.sort in ("date", "-date"):
-                kwargs.update(sortedby="date_start", reverse=query.sort == "-date")
-            elif query.sort == "title":
-                kwargs.update(sortedby="title_sort")
-            results = searcher.search(combined, **kwargs)
+            docnums = view.top(mask, score, query.sort, limit)[query.offset:limit]
             terms = query.highlight_terms()
-            for hit in results[query.offset:limit]:
-                stored = json.loads(hit["stored"])
+            for docnum in docnums:
+                fields = searcher.stored_fields(int(docnum))
+                stored = json.loads(fields["stored"])
                 snippet, highlights = make_snippets(stored, terms, lang)
-                score = hit.score if query.sort == "relevance" else None
-                hits.append(Hit(id=hit["id"], score=score, stored=stored, snippet=snippet, highlights=highlights))
+                hit_score = float(score[docnum]) if query.sort == "relevance" else None
+                hits.append(Hit(id=fields["id"], score=hit_score, stored=stored, snippet=snippet, highlights=highlights))
         return SearchResults(total=total, page=query.page, per_page=query.per_page, hits=hits, facets=facets)
 
-    def _facet_postings(self, searcher) -> dict[str, dict[str, np.ndarray]]:
-        reader = searcher.reader()
-        if self._facet_cache is not None and self._facet_cache[0] is reader:
-            return self._facet_cache[1]
-        table: dict[str, dict[str, np.ndarray]] = {}
-        for name, fieldname in FACET_FIELDS.items():
-            terms: dict[str, np.ndarray] = {}
-            if fieldname in reader.indexed_field_names():
-                for term in reader.lexicon(fieldname):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
-                    if ids.size:
-                        terms[text] = ids
-            table[name] = terms
-        self._facet_cache = (reader, table)
-        return table
-
-    def _facets(self, searcher, docnums: np.ndarray | None) -> dict[str, list[dict]]:
-        table = self._facet_postings(searcher)
-        if docnums is not None:
-            mask = np.zeros(searcher.reader().doc_count_all() + 1, dtype=bool)
-            mask[docnums] = True
-        out = {}
-        for name, terms in table.items():
-            if docnums is None:
-                counts = {t: int(ids.size) for t, ids in terms.items()}
-            else:
-                counts = {t: int(np.count_nonzero(mask[ids])) for t, ids in terms.items()} if docnums.size else {}
-            out[name] = facet_list(counts)
-        return out
+    def _view(self, searcher) -> "_View":
+        view = self._view_cache
+        if view is not None and view.searcher is searcher:
+            return view
+        view = _View(searcher, self._segments)
+        # forget the arrays of segments merged away
+        keep = {seg.segid for seg in view.segments}
+        for segid in [k for k in self._segments if k not in keep]:
+            del self._segments[segid]
+        self._view_cache = view
+        return view
 
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._facet_cache = None
+        self._view_cache = None
+        self._segments = {}
+
+
+# ---------------------------------------------------------------- query evaluation over numpy arrays
+#
+# Whoosh's own matchers walk every matching posting in Python twice per query (once to count and
+# facet, once to score), and its NumericRange queries expand to dozens of terms. The index is read
+# here instead as whole posting lists (one numpy array per posting block) and the query tree is
+# evaluated as boolean masks and BM25F score arrays over docnums, with exactly Whoosh's formula
+# and parameters (``searcher.idf``, ``avg_field_length``, the stored length bytes), so scores and
+# ranking are the ones ``searcher.search(compile_whoosh(...))`` gives. Dates, facet values and
+# field lengths are per-segment arrays, read once per segment (segments never change, only their
+# deletions), so a new index generation reuses the arrays of the segments it kept.
+
+_B, _K1 = 0.75, 1.2
+_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_W = np.zeros(0, dtype=np.float64)
+
+
+def _raw_postings(segreader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(segment docnums, weights) of one term, deleted documents included."""
+    try:
+        m = segreader.postings(fieldname, btext)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_W
+    if isinstance(m, FilterMatcher):  # the deleted-docs filter: deletions are masked by the caller
+        m = m.child
+    if isinstance(m, W3LeafMatcher):
+        ids_parts, w_parts = [], []
+        while True:
+            if m._data is None:
+                m._read_data()
+            data = m._data
+            ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
+            weights = data[1]
+            if weights is None:
+                w = np.ones(ids.size)
+            elif isinstance(weights, float):
+                w = np.full(ids.size, weights)
+            else:
+                w = np.asarray(weights, dtype=np.float64)
+            ids_parts.append(ids)
+            w_parts.append(w)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+        return np.concatenate(ids_parts), np.concatenate(w_parts)
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _positions(segreader, fieldname: str, btext: bytes, wanted: np.ndarray) -> dict[int, list[int]]:
+    """Positions of a term in the ``wanted`` (sorted) segment docnums."""
+    out: dict[int, list[int]] = {}
+    m = segreader.postings(fieldname, btext)
+    if isinstance(m, FilterMatcher):
+        m = m.child
+    fmt = segreader.schema[fieldname].format
+    if isinstance(m, W3LeafMatcher):
+        while True:
+            if m._data is None:
+                m._read_data()
+            if wanted.size and m._maxid >= wanted[0]:
+                ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+                hit = np.flatnonzero(np.isin(ids, wanted, assume_unique=True))
+                if hit.size:
+                    values = m._data[2]
+                    for i in hit.tolist():
+                        out[int(ids[i])] = fmt.decode_positions(values[i])
+            if m._lastblock or (wanted.size and m._maxid >= wanted[-1]):
+                break
+            m._goto(m._nextoffset)
+        return out
+    wanted_set = set(wanted.tolist())
+    while m.is_active():
+        if m.id() in wanted_set:
+            out[m.id()] = m.value_as("positions")
+        m.next()
+    return out
+
+
+def _phrase_ok(poslists: list[list[int]], slop: int) -> bool:
+    """Whoosh's SpanNear2(ordered, mindist=1): each word 1..slop positions after the previous one."""
+    ends = poslists[0]
+    for nxt in poslists[1:]:
+        ends_set = ends
+        ends = [p for p in nxt if any(1 <= p - e <= slop for e in ends_set)]
+        if not ends:
+            return False
+    return True
+
+
+def _numeric_column(segreader, fieldname: str, n: int) -> np.ndarray | None:
+    """A numeric column of the segment as an int64 array, or None when the segment has none."""
+    if not segreader.has_column(fieldname):
+        return None
+    creader = segreader.column_reader(fieldname, translate=False)
+    if isinstance(creader, NumericColumn.Reader):
+        count = min(creader._count, n)
+        raw = creader._dbfile.get(creader._basepos, count * creader._fixedlen)
+        values = np.frombuffer(raw, dtype=np.dtype(">" + creader._typecode)).astype(np.int64)
+        if count < n:
+            values = np.concatenate([values, np.full(n - count, creader._default, dtype=np.int64)])
+        return values
+    return np.fromiter((creader[i] for i in range(n)), dtype=np.int64, count=n)
+
+
+class _Segment:
+    """Arrays of one (immutable) segment: dates, facet values, field lengths, title sort keys."""
+
+    def __init__(self, segreader) -> None:
+        self.reader = segreader
+        self.segid = segreader.segment().segment_id()
+        self.n = n = segreader.doc_count_all()
+        self.date_start, self.date_end, self.dated, self.date_key = self._dates(segreader, n)
+        self.facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        indexed = set(segreader.indexed_field_names())
+        for fieldname in set(FACET_FIELDS.values()):
+            terms: list[str] = []
+            docs, codes = [], []
+            if fieldname in indexed:
+                for btext in segreader.lexicon(fieldname):
+                    ids, _w = _raw_postings(segreader, fieldname, btext)
+                    if ids.size:
+                        docs.append(ids)
+                        codes.append(np.full(ids.size, len(terms), dtype=np.int32))
+                        terms.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+            self.facets[fieldname] = (terms, np.concatenate(docs) if docs else _EMPTY_IDS,
+                                      np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32))
+        self._lengths: dict[str, np.ndarray] = {}
+        self._titles: list | None = None
+
+    @staticmethod
+    def _dates(segreader, n):
+        """Years (date_start, date_end), which documents have them, and the date_start sort key."""
+        field = segreader.schema["date_start"]
+        start = _numeric_column(segreader, "date_start", n)
+        end = _numeric_column(segreader, "date_end", n)
+        if start is not None and end is not None:
+            # column values are stored shifted to unsigned; a missing value is the column default
+            dated = start != field.default
+            shift = (1 << (field.bits - 1)) if field.signed else 0
+            return start - shift, end - shift, dated, start
+        # an index written before date_end had a column: read the full-precision terms
+        start, dated = _numeric_from_terms(segreader, "date_start", n)
+        end, _ = _numeric_from_terms(segreader, "date_end", n)
+        key = np.where(dated, start, np.iinfo(np.int64).max)
+        return start, end, dated, key
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = np.ones(self.n)  # Whoosh's default length when a field has no length column
+            col = _numeric_column_raw(self.reader, "_%s_len" % fieldname, self.n)
+            if col is not None:
+                found = _LENGTHS[col]
+            self._lengths[fieldname] = found
+        return found
+
+    def titles(self) -> list:
+        if self._titles is None:
+            creader = self.reader.column_reader("title_sort", translate=False)
+            self._titles = [creader[i] for i in range(self.n)]
+        return self._titles
+
+
+def _numeric_column_raw(segreader, colname: str, n: int) -> np.ndarray | None:
+    """A per-document length column (one byte a document) of the segment, or None."""
+    perdoc = getattr(segreader, "_perdoc", None)
+    if perdoc is None or not perdoc.has_column(colname):
+        return None
+    creader = perdoc.column_reader(colname, LENGTHS_COLUMN)
+    count = min(creader._count, n)
+    raw = np.frombuffer(creader._dbfile.get(creader._basepos, count), dtype=np.uint8)
+    if count < n:
+        raw = np.concatenate([raw, np.zeros(n - count, dtype=np.uint8)])
+    return raw
+
+
+def _numeric_from_terms(segreader, fieldname: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    field = segreader.schema[fieldname]
+    out = np.zeros(n, dtype=np.int64)
+    present = np.zeros(n, dtype=bool)
+    for btext in field.sortable_terms(segreader, fieldname):
+        ids, _w = _raw_postings(segreader, fieldname, btext)
+        out[ids] = field.from_bytes(btext)
+        present[ids] = True
+    return out, present
+
+
+class _View:
+    """One index generation: the per-segment arrays laid end to end in docnum order."""
+
+    def __init__(self, searcher, cache: dict[str, _Segment]) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.n = n = reader.doc_count_all()
+        self.segments: list[_Segment] = []
+        self.offsets: list[int] = []
+        live = np.ones(n, dtype=bool)
+        for segreader, offset in reader.leaf_readers():
+            if not hasattr(segreader, "segment") or not segreader.doc_count_all():
+                continue  # an empty index (EmptyReader) or segment
+            segid = segreader.segment().segment_id()
+            seg = cache.get(segid)
+            if seg is None or seg.n != segreader.doc_count_all():
+                seg = cache[segid] = _Segment(segreader)
+            seg.reader = segreader  # the current generation's reader (deletions may differ)
+            self.segments.append(seg)
+            self.offsets.append(offset)
+            deleted = list(segreader.deleted_docs_set) if segreader.has_deletions() else []
+            if deleted:
+                live[np.asarray(deleted, dtype=np.int64) + offset] = False
+        self.live = live
+        self.date_start = self._cat([s.date_start for s in self.segments], np.int64)
+        self.date_end = self._cat([s.date_end for s in self.segments], np.int64)
+        self.dated = self._cat([s.dated for s in self.segments], bool)
+        self.date_key = self._cat([s.date_key for s in self.segments], np.int64)
+        self._facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        for fieldname in set(FACET_FIELDS.values()):
+            terms: dict[str, int] = {}
+            docs, codes = [], []
+            for seg, offset in zip(self.segments, self.offsets):
+                sterms, sdocs, scodes = seg.facets[fieldname]
+                remap = np.asarray([terms.setdefault(t, len(terms)) for t in sterms], dtype=np.int32)
+                if sdocs.size:
+                    docs.append(sdocs + offset)
+                    codes.append(remap[scodes])
+            self._facets[fieldname] = (list(terms), self._cat(docs, np.int64), self._cat(codes, np.int32))
+        self._lengths: dict[str, np.ndarray] = {}
+        self._title_rank: np.ndarray | None = None
+
+    @staticmethod
+    def _cat(parts, dtype):
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+    # ------------------------------------------------------------ leaves
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = self._lengths[fieldname] = self._cat([s.lengths(fieldname) for s in self.segments], np.float64)
+        return found
+
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global docnums and weights of a term (deleted documents included)."""
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return _EMPTY_IDS, _EMPTY_W
+        btext = schema[fieldname].to_bytes(text)
+        ids_parts, w_parts = [], []
+        for seg, offset in zip(self.segments, self.offsets):
+            if (fieldname, btext) not in seg.reader:
+                continue
+            ids, w = _raw_postings(seg.reader, fieldname, btext)
+            ids_parts.append(ids + offset)
+            w_parts.append(w)
+        if not ids_parts:
+            return _EMPTY_IDS, _EMPTY_W
+        return np.concatenate(ids_parts), np.concatenate(w_parts)
+
+    def term_scores(self, fieldname: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F score of the term in each of ``ids`` (its weight in unscored fields)."""
+        field = self.searcher.schema[fieldname]
+        if not field.scorable:
+            return weights
+        idf = self.searcher.idf(fieldname, field.to_bytes(text))
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        fl = self.lengths(fieldname)[ids]
+        return idf * ((weights * (_K1 + 1)) / (weights + _K1 * ((1 - _B) + _B * fl / avgfl)))
+
+    def term(self, fieldname: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        mask = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self.n)
+        ids, w = self.postings(fieldname, text)
+        if ids.size:
+            mask[ids] = True
+            s = self.term_scores(fieldname, text, ids, w)
+            score[ids] = s * boost if boost != 1.0 else s
+        return mask, score
+
+    def any_terms(self, fieldname: str, values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Documents with any of ``values`` (an Or of Terms: the scores add up)."""
+        mask = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self.n)
+        for value in values:
+            m, s = self.term(fieldname, value)
+            mask |= m
+            score += s
+        return mask, score
+
+    def phrase(self, clause: qm.Clause) -> tuple[np.ndarray, np.ndarray]:
+        fieldname = clause.field
+        mask = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self.n)
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return mask, score
+        field = schema[fieldname]
+        btexts = [field.to_bytes(t) for t in clause.tokens]
+        for seg, offset in zip(self.segments, self.offsets):
+            reader = seg.reader
+            if any((fieldname, b) not in reader for b in btexts):
+                continue
+            lists = {b: _raw_postings(reader, fieldname, b) for b in set(btexts)}
+            cand = lists[btexts[0]][0]
+            for b in btexts[1:]:
+                cand = np.intersect1d(cand, lists[b][0], assume_unique=True)
+            if not cand.size:
+                continue
+            poses = {b: _positions(reader, fieldname, b, cand) for b in set(btexts)}
+            ok = np.fromiter((_phrase_ok([poses[b][d] for b in btexts], clause.slop) for d in cand.tolist()),
+                             dtype=bool, count=cand.size)
+            docs = cand[ok]
+            if not docs.size:
+                continue
+            total = np.zeros(docs.size)
+            for b, tok in zip(btexts, clause.tokens):
+                ids, w = lists[b]
+                where = np.searchsorted(ids, docs)
+                total += self.term_scores(fieldname, tok, docs + offset, w[where])
+            mask[docs + offset] = True
+            score[docs + offset] = total * clause.boost if clause.boost != 1.0 else total
+        return mask, score
+
+    def clause(self, clause: qm.Clause) -> tuple[np.ndarray, np.ndarray] | None:
+        if clause.prefix:
+            words = []
+            for term in self.searcher.reader().expand_prefix(clause.field, clause.tokens[0]):
+                words.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+                if len(words) >= qm.MAX_EXPANSIONS:
+                    break
+            if not words:
+                return None
+            mask, score = self.any_terms(clause.field, words)
+            if clause.boost != 1.0 and len(words) > 1:
+                # Whoosh drops the boost of an Or with a single subquery (CompoundQuery.matcher)
+                score *= clause.boost
+            return mask, score
+        if len(clause.tokens) > 1:
+            return self.phrase(clause)
+        return self.term(clause.field, clause.tokens[0], clause.boost)
+
+    # ------------------------------------------------------------ the tree
+
+    def evaluate(self, node: qm.Node) -> tuple[np.ndarray, np.ndarray]:
+        """(matching mask, scores) of a query tree; scores are 0 where the mask is False."""
+        if isinstance(node, qm.MatchAll):
+            return self.live.copy(), self.live.astype(np.float64)
+        if isinstance(node, qm.And):
+            pos = [self.evaluate(c) for c in node.children if not isinstance(c, qm.Not)]
+            neg = [self.evaluate(c.child)[0] for c in node.children if isinstance(c, qm.Not)]
+            if not pos:
+                pos = [self.evaluate(qm.MatchAll())]
+            mask, score = pos[0]
+            for m, s in pos[1:]:
+                mask &= m
+                score += s
+            for m in neg:
+                mask &= ~m
+            score *= mask
+            return mask, score
+        if isinstance(node, qm.Or):
+            parts = [self.evaluate(c) for c in node.children]
+            mask, score = parts[0]
+            for m, s in parts[1:]:
+                mask |= m
+                score += s
+            return mask, score
+        if isinstance(node, qm.Not):
+            mask = self.live & ~self.evaluate(node.child)[0]
+            return mask, mask.astype(np.float64)
+        if isinstance(node, qm.DateRange):
+            # NumericRange queries score a constant 1.0 each; both bounds make an And of two
+            mask = self.dated.copy()
+            if node.end is not None:
+                mask &= self.date_start <= node.end
+            if node.start is not None:
+                mask &= self.date_end >= node.start
+            bounds = (node.end is not None) + (node.start is not None)
+            return mask, mask * float(bounds)
+        if isinstance(node, qm.Term):
+            groups = []
+            for alternatives in qm.expand(node):
+                found = [r for r in (self.clause(c) for c in alternatives) if r is not None]
+                if not found:
+                    return np.zeros(self.n, dtype=bool), np.zeros(self.n)
+                mask, score = found[0]
+                for m, s in found[1:]:
+                    mask |= m
+                    score += s
+                groups.append((mask, score))
+            if not groups:
+                return np.zeros(self.n, dtype=bool), np.zeros(self.n)
+            mask, score = groups[0]
+            for m, s in groups[1:]:
+                mask &= m
+                score += s
+            score *= mask
+            return mask, score
+        raise TypeError(node)
+
+    # ------------------------------------------------------------ results
+
+    def facets(self, mask: np.ndarray) -> dict[str, list[dict]]:
+        out = {}
+        for name, fieldname in FACET_FIELDS.items():
+            terms, docs, codes = self._facets[fieldname]
+            if not terms:
+                out[name] = []
+                continue
+            counts = np.bincount(codes[mask[docs]], minlength=len(terms))
+            out[name] = facet_list({t: int(c) for t, c in zip(terms, counts.tolist()) if c})
+        return out
+
+    def top(self, mask: np.ndarray, score: np.ndarray, sort: str, limit: int) -> np.ndarray:
+        """The first ``limit`` matching docnums in Whoosh's order (ties: lower docnum first,
+        reversed with the sort for -date)."""
+        docs = np.flatnonzero(mask)
+        if sort == "relevance":
+            s = score[docs]
+            if docs.size > limit:
+                kth = np.partition(s, docs.size - limit)[docs.size - limit]
+                keep = s >= kth
+                docs, s = docs[keep], s[keep]
+            return docs[np.lexsort((docs, -s))][:limit]
+        if sort in ("date", "-date"):
+            key = self._date_sort_key()[docs]
+        else:
+            key = self._title_ranks()[docs]
+        if sort == "-date":
+            return docs[np.lexsort((-docs, -key))][:limit]
+        return docs[np.lexsort((docs, key))][:limit]
+
+    def _date_sort_key(self) -> np.ndarray:
+        return self.date_key  # the raw column: missing dates hold its default (the largest value), as in Whoosh
+
+    def _title_ranks(self) -> np.ndarray:
+        if self._title_rank is None:
+            values = [v for seg in self.segments for v in seg.titles()]
+            order = sorted(range(len(values)), key=values.__getitem__)
+            rank = np.empty(len(values), dtype=np.int64)
+            prev, r = object(), -1
+            for i in order:
+                if values[i] != prev:
+                    r += 1
+                    prev = values[i]
+                rank[i] = r
+            self._title_rank = rank
+        return self._title_rank
 
 
 # ---------------------------------------------------------------- query compilation
