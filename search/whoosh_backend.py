@@ -14,6 +14,8 @@ import os
 import threading
 import time
 from contextlib import contextmanager
+from itertools import chain
+from pickle import loads
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -26,6 +28,7 @@ from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import NumericColumn
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -285,14 +288,15 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_W = np.zeros(0, dtype=np.float64)
 
 
-def _raw_postings(segreader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(segment docnums, weights) of one term, deleted documents included."""
+def _raw_postings(segreader, fieldname: str, btext: bytes, values: bool = False):
+    """(segment docnums, weights[, encoded values]) of one term, deleted documents included."""
     try:
         m = segreader.postings(fieldname, btext)
     except TermNotFound:
-        return _EMPTY_IDS, _EMPTY_W
+        return (_EMPTY_IDS, _EMPTY_W, []) if values else (_EMPTY_IDS, _EMPTY_W)
     if isinstance(m, FilterMatcher):  # the deleted-docs filter: deletions are masked by the caller
         m = m.child
+    vals: list = []
     if isinstance(m, W3LeafMatcher):
         ids_parts, w_parts = [], []
         while True:
@@ -309,57 +313,45 @@ def _raw_postings(segreader, fieldname: str, btext: bytes) -> tuple[np.ndarray, 
                 w = np.asarray(weights, dtype=np.float64)
             ids_parts.append(ids)
             w_parts.append(w)
+            if values:
+                vals.extend(data[2])
             if m._lastblock:
                 break
             m._goto(m._nextoffset)
-        return np.concatenate(ids_parts), np.concatenate(w_parts)
-    ids, weights = [], []
+        ids, w = np.concatenate(ids_parts), np.concatenate(w_parts)
+        return (ids, w, vals) if values else (ids, w)
+    ids_l, weights_l = [], []
     while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
+        ids_l.append(m.id())
+        weights_l.append(m.weight())
+        if values:
+            vals.append(m.value())
         m.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    ids, w = np.asarray(ids_l, dtype=np.int64), np.asarray(weights_l, dtype=np.float64)
+    return (ids, w, vals) if values else (ids, w)
 
 
-def _positions(segreader, fieldname: str, btext: bytes, wanted: np.ndarray) -> dict[int, list[int]]:
-    """Positions of a term in the ``wanted`` (sorted) segment docnums."""
-    out: dict[int, list[int]] = {}
-    m = segreader.postings(fieldname, btext)
-    if isinstance(m, FilterMatcher):
-        m = m.child
-    fmt = segreader.schema[fieldname].format
-    if isinstance(m, W3LeafMatcher):
-        while True:
-            if m._data is None:
-                m._read_data()
-            if wanted.size and m._maxid >= wanted[0]:
-                ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))
-                hit = np.flatnonzero(np.isin(ids, wanted, assume_unique=True))
-                if hit.size:
-                    values = m._data[2]
-                    for i in hit.tolist():
-                        out[int(ids[i])] = fmt.decode_positions(values[i])
-            if m._lastblock or (wanted.size and m._maxid >= wanted[-1]):
-                break
-            m._goto(m._nextoffset)
-        return out
-    wanted_set = set(wanted.tolist())
-    while m.is_active():
-        if m.id() in wanted_set:
-            out[m.id()] = m.value_as("positions")
-        m.next()
-    return out
+_PICKLED_DELTAS = b"\x80\x02]"
 
 
-def _phrase_ok(poslists: list[list[int]], slop: int) -> bool:
-    """Whoosh's SpanNear2(ordered, mindist=1): each word 1..slop positions after the previous one."""
-    ends = poslists[0]
-    for nxt in poslists[1:]:
-        ends_set = ends
-        ends = [p for p in nxt if any(1 <= p - e <= slop for e in ends_set)]
-        if not ends:
-            return False
-    return True
+def _position_keys(fmt, encoded: list[bytes], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, position) of every position in ``encoded`` (Whoosh's Positions values), row i for encoded[i]."""
+    if isinstance(fmt, Positions) and all(v[4:7] == _PICKLED_DELTAS for v in encoded):
+        # each value is a 4-byte count and a pickled list of position deltas: unpickle them all at once
+        # as one list of lists (MARK, the lists, LIST) instead of one pickle.loads a posting
+        deltas = loads(b"\x80\x02(" + b"".join([v[6:-1] for v in encoded]) + b"l.")
+    else:
+        deltas = []
+        for v in encoded:
+            poses = fmt.decode_positions(v)
+            deltas.append([poses[0]] + [b - a for a, b in zip(poses, poses[1:])] if poses else [])
+    counts = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    csum = np.cumsum(flat)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    before = np.where(starts > 0, csum[np.maximum(starts - 1, 0)], 0)
+    positions = csum - np.repeat(before, counts)
+    return np.repeat(rows, counts), positions
 
 
 def _numeric_column(segreader, fieldname: str, n: int) -> np.ndarray | None:
@@ -570,25 +562,45 @@ class _View:
             return mask, score
         field = schema[fieldname]
         btexts = [field.to_bytes(t) for t in clause.tokens]
+        slop = clause.slop
         for seg, offset in zip(self.segments, self.offsets):
             reader = seg.reader
             if any((fieldname, b) not in reader for b in btexts):
                 continue
-            lists = {b: _raw_postings(reader, fieldname, b) for b in set(btexts)}
+            lists = {b: _raw_postings(reader, fieldname, b, values=True) for b in set(btexts)}
             cand = lists[btexts[0]][0]
             for b in btexts[1:]:
                 cand = np.intersect1d(cand, lists[b][0], assume_unique=True)
             if not cand.size:
                 continue
-            poses = {b: _positions(reader, fieldname, b, cand) for b in set(btexts)}
-            ok = np.fromiter((_phrase_ok([poses[b][d] for b in btexts], clause.slop) for d in cand.tolist()),
-                             dtype=bool, count=cand.size)
-            docs = cand[ok]
-            if not docs.size:
+            # Whoosh's SpanNear2(ordered, mindist=1): each word 1..slop positions after the previous one;
+            # positions are keyed (candidate row, position) and chained word by word
+            rows = np.arange(cand.size, dtype=np.int64)
+            found = {}
+            for b in set(btexts):
+                ids, _w, vals = lists[b]
+                where = np.searchsorted(ids, cand)
+                found[b] = _position_keys(field.format, [vals[i] for i in where.tolist()], rows)
+            width = max((int(p.max()) for _r, p in found.values() if p.size), default=0) + slop + 2
+            ends = None
+            for b in btexts:
+                r, p = found[b]
+                if ends is None:
+                    ends = r * width + p
+                    continue
+                keys = r * width + p
+                ok = np.zeros(keys.size, dtype=bool)
+                for d in range(1, slop + 1):
+                    ok |= np.isin(keys - d, ends)
+                ends = keys[ok]
+                if not ends.size:
+                    break
+            if ends is None or not ends.size:
                 continue
+            docs = cand[np.unique(ends // width)]
             total = np.zeros(docs.size)
             for b, tok in zip(btexts, clause.tokens):
-                ids, w = lists[b]
+                ids, w, _v = lists[b]
                 where = np.searchsorted(ids, docs)
                 total += self.term_scores(fieldname, tok, docs + offset, w[where])
             mask[docs + offset] = True
