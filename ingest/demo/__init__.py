@@ -49,7 +49,7 @@ MEDIA_CSV = DEMO_DIR / "items_media.csv"  # optional, see the module docstring
 #: Callables ``(out_dir: Path) -> list[dict]`` that create extra demo media (3D, video, audio...).
 EXTRA_GENERATORS: list[Callable[[Path], list[dict]]] = []
 #: Modules imported by :func:`build_demo` before it runs the generators (they register themselves).
-EXTRA_MODULES: list[str] = []
+EXTRA_MODULES: list[str] = ["ingest.demo.media_items"]
 
 
 def _copy_if_changed(src: Path, dst: Path) -> None:
