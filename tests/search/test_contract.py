@@ -1,10 +1,8 @@
 """The backend contract: every backend (Whoosh always, Elasticsearch with
 JINSHI_TEST_ELASTICSEARCH_URL) answers these alike."""
-import time
-
 import pytest
 
-from search.query import parse_query
+from search.query import parse_query, walk_terms
 
 
 def ids(index, q, **kw):
@@ -90,10 +88,11 @@ def test_api_shape_and_highlights(built_index):
 
 
 def test_prefix_is_bounded(built_index):
+    # the bound is the number of expansions (qm.MAX_EXPANSIONS); benchmarks/search.py times such queries
     assert {"tl-001", "tl-011"} <= set(ids(built_index, "bron*"))
-    start = time.perf_counter()
-    built_index.search(parse_query("ab* OR bc* OR ca* OR de* OR ea* OR ta* OR ti*"))
-    assert time.perf_counter() - start < 2
+    parsed = parse_query("ab* OR bc* OR ca* OR de* OR ea* OR ta* OR ti*")
+    assert all(t.prefix for t in walk_terms(parsed.tree))
+    assert 0 <= built_index.search(parsed).total <= 21
 
 
 @pytest.mark.parametrize("q", ["*", "NOT 鼎", "-鼎 -镜", "the", "。，、", '""x""' , "a" * 400])
