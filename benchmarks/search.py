@@ -4,8 +4,11 @@ same corpus and queries with tantivy (``pip install -e .[bench]``) as a local re
     .venv/bin/python benchmarks/search.py [--records 100000] [--queries 3] [--skip-tantivy]
 
 Prints: build time and records/s, p50/p95 latency of a mixed query set (with facets),
-index size on disk, peak memory, the tantivy ratio, and recall@10 of the judged query set
-(tests/search/judged_queries.yaml; the judged fixture items are mixed into the corpus).
+the first query after opening the index, index size on disk, peak memory, the tantivy ratio,
+recall@10 of the judged query set (tests/search/judged_queries.yaml; the judged fixture items
+are mixed into the corpus), the time to reject the malformed queries of the unit tests and to
+run a many-prefix query (bounded work, timed here rather than in unit tests), and the load
+average before and after (the figures are only comparable at similar load).
 """
 from __future__ import annotations
 
@@ -173,8 +176,30 @@ def bench_whoosh(docs, total, workdir: Path, rounds: int, judged):
             index.search(q)
             lat.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
     recall = recall_at_10(lambda text: [h.id for h in index.search(qm.parse_query(text, per_page=10)).hits], judged)
+    t = time.perf_counter()
+    index.search(qm.parse_query("ab* OR bc* OR ca* OR de* OR ea* OR ta* OR ti*"))
+    prefixes = time.perf_counter() - t
     index.close()
-    return dict(count=count, build=build, size=size, lat=lat, cold=cold, recall=recall)
+    return dict(count=count, build=build, size=size, lat=lat, cold=cold, recall=recall, prefixes=prefixes)
+
+
+#: The malformed queries of tests/search/test_analysis_query.py: each must be rejected quickly.
+MALFORMED = ['"unbalanced', "(a", "a)", "((a)", "AND", "a OR", "NOT", "foo:bar", "date:abc", "date:5..1", "**", "*a",
+             "a*b", "x" * 10_000, "(" * 50 + "a" + ")" * 50, " ".join(["a"] * 200), "title:", "a\x00b",
+             "(a+)+$ [a-z]{1000}", ".*.*.*=", "what? (a|b)+ \\d{99}"]
+
+
+def bench_malformed() -> float:
+    """The slowest parse of a malformed (or regex-like) query, in ms."""
+    worst = 0.0
+    for text in MALFORMED:
+        t = time.perf_counter()
+        try:
+            qm.parse_query(text)
+        except qm.QueryError:
+            pass
+        worst = max(worst, time.perf_counter() - t)
+    return worst * 1000
 
 
 def recall_at_10(run, judged):
@@ -301,7 +326,9 @@ def report(name, r, total):
     for kind, values in r["lat"].items():
         print(f"   {kind:<8} p50 {pct(values, .5):7.1f} ms   p95 {pct(values, .95):7.1f} ms")
     if "cold" in r:
-        print(f"first query (cold)  {r['cold'] * 1000:>10.0f} ms  (opens the reader, builds the facet table)")
+        print(f"first query (cold)  {r['cold'] * 1000:>10.0f} ms  (opens the index and reads its date, facet and length arrays)")
+    if "prefixes" in r:
+        print(f"7-prefix query      {r['prefixes'] * 1000:>10.1f} ms  (ab* OR bc* OR ... each expanding to at most {qm.MAX_EXPANSIONS} terms)")
     print(f"recall@10 (judged)  {r['recall']:>10.3f}")
     return pct(all_lat, .5), pct(all_lat, .95)
 
@@ -322,14 +349,16 @@ def main() -> None:
     en_words = sum(len(" ".join(d["description"].get("en", [""])).split()) for d in docs[:2000]) / 2000
     print(f"corpus: {len(docs):,} records ({args.records:,} generated + {len(docs) - args.records} judged fixture items), "
           f"half Chinese-primary; mean description {zh_chars:.0f} zh chars + {en_words:.0f} en words; generated in {gen:.1f}s")
-    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; load average at start "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="jinshi-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         w = bench_whoosh(docs, len(docs), workdir, args.queries, judged)
         me, kids = peak_mb()
         wp50, wp95 = report("Whoosh (jinshi default)", w, len(docs))
-        print(f"peak memory         {me:>10.0f} MiB (this process, incl. the generated corpus)   {kids:.0f} MiB (largest analysis worker)")
+        print(f"peak memory         {me:>10.0f} MiB (this process, incl. the generated corpus)   {kids:.0f} MiB (largest build worker)")
+        print(f"malformed queries   {bench_malformed():>10.1f} ms  (slowest rejection of the unit tests' malformed set)")
         if not args.skip_tantivy:
             t_ = bench_tantivy(docs, workdir, args.queries, judged)
             tp50, tp95 = report("tantivy (reference, same analysis and queries)", t_, len(docs))
@@ -337,6 +366,7 @@ def main() -> None:
             print(f"peak memory         {me2:>10.0f} MiB (process so far)")
             print(f"\nratio Whoosh/tantivy: build time {w['build'] / t_['build']:.1f}x, p50 {wp50 / tp50:.1f}x, "
                   f"p95 {wp95 / tp95:.1f}x, size {w['size'] / t_['size']:.1f}x")
+        print("load average at end " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         print(f"\ntargets: build ≥ 1000 records/s → {'met' if w['count'] / w['build'] >= 1000 else 'NOT met'}; "
               f"p95 < 100 ms → {'met' if wp95 < 100 else 'NOT met'}")
     finally:
