@@ -26,6 +26,12 @@ from exhibits.rights import rights_uri
 
 CanvasBuilder = Callable[[Item, Asset, str, int], list[Canvas]]
 CANVAS_BUILDERS: dict[str, CanvasBuilder] = {}
+#: Called with (manifest, item, base) once the canvases are built, e.g. to add ``structures``.
+ManifestHook = Callable[[Manifest, Item, str], None]
+MANIFEST_HOOKS: list[ManifestHook] = []
+#: A still picture of an asset for collections and lists, by asset kind.
+ThumbnailBuilder = Callable[[Asset, str], AnnotationBody]
+THUMBNAILS: dict[str, ThumbnailBuilder] = {}
 THUMBNAIL_WIDTH = 400
 
 
@@ -37,12 +43,26 @@ def canvas_builder(kind: str) -> Callable[[CanvasBuilder], CanvasBuilder]:
     return decorator
 
 
+def manifest_hook(function: ManifestHook) -> ManifestHook:
+    MANIFEST_HOOKS.append(function)
+    return function
+
+
 def manifest_id(base: str, item_id: str) -> str:
     return f"{base}/iiif/items/{item_id}/manifest"
 
 
 def image_service(base: str, sha: str) -> ServiceV3:
     return ServiceV3(id=f"{base}/iiif/3/{sha}", type="ImageService3", profile="level2")
+
+
+def thumbnail_of(item: Item, base: str) -> AnnotationBody | None:
+    """The first asset's still picture (image, 3D rendering, video poster, waveform)."""
+    for asset in item.assets:
+        builder = THUMBNAILS.get(asset.kind)
+        if builder:
+            return builder(asset, base)
+    return None
 
 
 def image_thumbnail(base: str, asset: Asset) -> AnnotationBody:
@@ -56,6 +76,9 @@ def image_thumbnail(base: str, asset: Asset) -> AnnotationBody:
 
 def _label(value: dict[str, list[str]] | None, fallback: str) -> dict[str, list[str]]:
     return {k: v for k, v in (value or {}).items() if v} or {"none": [fallback]}
+
+
+THUMBNAILS["image"] = lambda asset, base: image_thumbnail(base, asset)
 
 
 @canvas_builder("image")
@@ -133,6 +156,8 @@ def item_manifest(item: Item, base: str) -> Manifest:
     thumbs = [canvas.thumbnail[0] for canvas in canvases if getattr(canvas, "thumbnail", None)]
     if thumbs:
         manifest.thumbnail = [thumbs[0]]
+    for hook in MANIFEST_HOOKS:
+        hook(manifest, item, base)
     return manifest
 
 
@@ -146,9 +171,9 @@ def museum_collection_id(base: str, slug: str) -> str:
 
 def _manifest_ref(item: Item, base: str) -> ManifestRef:
     ref = ManifestRef(id=manifest_id(base, item.id), type="Manifest", label=_label(item.title, item.id))
-    image = next((a for a in item.assets if a.kind == "image"), None)
-    if image is not None:
-        ref.thumbnail = [image_thumbnail(base, image)]
+    thumbnail = thumbnail_of(item, base)
+    if thumbnail is not None:
+        ref.thumbnail = [thumbnail]
     return ref
 
 

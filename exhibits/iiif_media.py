@@ -9,12 +9,11 @@
   community group does until Presentation 4 Scenes are in iiif-prezi3.
 
 Chapters become ``Range``s in ``manifest.structures`` targeting ``<canvas>#t=start,end``. A canvas builder
-returns canvases only, so :func:`with_structures` wraps :func:`exhibits.iiif.item_manifest` to add them.
+returns canvases only, so :func:`add_chapter_structures` adds them as a manifest hook.
 All media URLs are ``<base>/media/<sha256>/<derivative>`` (served by ``viewer.blueprints.media_files``).
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from iiif_prezi3 import (
@@ -29,8 +28,7 @@ from iiif_prezi3 import (
     Range,
 )
 
-from exhibits import iiif
-from exhibits.iiif import canvas_builder
+from exhibits.iiif import THUMBNAILS, canvas_builder, manifest_hook
 from exhibits.models import Asset, Item
 
 TRACK_LABELS = {
@@ -99,6 +97,17 @@ def _painted(canvas_id: str, body: AnnotationBody, **canvas) -> Canvas:
             Annotation(id=f"{canvas_id}/page/1", motivation="painting", body=body, target=canvas_id)
         ])],
     )
+
+
+def _still(kind_key: str, default: str):
+    def build(asset: Asset, base: str) -> AnnotationBody:
+        return _image(base, asset.sha256, _derivative(asset, kind_key, default), (asset.info or {}).get(kind_key))
+
+    return build
+
+
+THUMBNAILS.update(video=_still("poster", "poster.jpg"), audio=_still("waveform", "waveform.png"),
+                  model=_still("thumbnail", "thumbnail.jpg"))
 
 
 @canvas_builder("video")
@@ -190,21 +199,9 @@ def chapter_ranges(item: Item, manifest: Manifest, base: str) -> list[Range]:
     return ranges
 
 
-def with_structures(build):
-    """Wrap ``item_manifest`` so that chapters tracks become ``structures`` (idempotent)."""
-    if getattr(build, "adds_structures", False):
-        return build
-
-    @functools.wraps(build)
-    def item_manifest(item: Item, base: str) -> Manifest:
-        manifest = build(item, base)
-        ranges = chapter_ranges(item, manifest, base)
-        if ranges:
-            manifest.structures = (manifest.structures or []) + ranges
-        return manifest
-
-    item_manifest.adds_structures = True
-    return item_manifest
-
-
-iiif.item_manifest = with_structures(iiif.item_manifest)
+@manifest_hook
+def add_chapter_structures(manifest: Manifest, item: Item, base: str) -> None:
+    """Chapters tracks become the manifest's ``structures``."""
+    ranges = chapter_ranges(item, manifest, base)
+    if ranges:
+        manifest.structures = (manifest.structures or []) + ranges

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 
 from exhibits.models import Asset, Change, Hall, Item, Museum, Section
-from ingest.detect import Detected, detect, mislabelled
+from ingest.detect import MODEL_BUFFER, Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
 from ingest.metadata import ItemRecord, MetadataError, read_metadata
@@ -146,6 +146,7 @@ def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) 
 def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool, progress: Progress | None) -> Iterator[FileResult]:
     results: dict[Path, FileResult] = {}
     detected: list[tuple[Path, Detected]] = []
+    unknown: list[tuple[Path, Detected]] = []
     for path in record.files:
         if progress:
             progress(path.name)
@@ -155,7 +156,7 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
             continue
         kind = detect(path)
         if kind.kind == "unknown":
-            results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: unsupported file: its content is {kind.label}, not an image, 3D model, video or audio file")
+            unknown.append((path, kind))
         elif mislabelled(path, kind):
             results[path] = FileResult(
                 str(path), "failed", record.id,
@@ -163,6 +164,12 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
             )
         else:
             detected.append((path, kind))
+    referenced = _names_referenced_by_models(detected)
+    for path, kind in unknown:
+        if path.name in referenced:
+            detected.append((path, MODEL_BUFFER))
+        else:
+            results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: unsupported file: its content is {kind.label}, not an image, 3D model, video or audio file")
     media, orphans = group_files(detected)
     for path, reason in orphans:
         results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: {reason}")
@@ -201,7 +208,8 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
 
     failures = [r for r in results.values() if r.status == "failed"]
     if failures:
-        _forget_originals(runtime, stored_here)
+        companions_stored = [c.sha256 for *_, companions in processed for c in companions]
+        _forget_originals(runtime, stored_here + companions_stored)
         _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures))
         for path in record.files:
             yield results.get(path) or FileResult(str(path), "failed", record.id, error=f"{path.name}: not ingested because another file of item {record.id} failed")
@@ -215,6 +223,14 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
     for path in record.files:
         asset_id, sha, kind = by_path.get(path, (None, None, None))
         yield FileResult(str(path), "ingested", record.id, asset_id, sha if kind == "image" else None)
+
+
+def _names_referenced_by_models(files: list[tuple[Path, Detected]]) -> str:
+    """Text of the item's .gltf and .mtl files, where buffers and textures are named."""
+    return " ".join(
+        path.read_text(encoding="utf-8", errors="replace")[:1_000_000]
+        for path, kind in files if kind.format in ("gltf", "mtl")
+    )
 
 
 def _check_file(path: Path, max_bytes: int) -> str | None:

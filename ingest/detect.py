@@ -38,8 +38,6 @@ def _text_kind(head: bytes, suffix: str) -> Detected | None:
         return Detected("captions", "text/vtt", "webvtt", "WebVTT text track")
     if re.match(r"^\d+\s*\r?\n\d\d:\d\d:\d\d[,.]\d{3}\s*-->", stripped):
         return Detected("captions", "application/x-subrip", "srt", "SubRip subtitles")
-    if stripped.startswith("ply\n") or stripped.startswith("ply\r\n"):
-        return Detected("model", "model/x-ply", "ply", "PLY mesh")
     if re.match(r"^solid[ \t]", stripped) and "facet" in text:
         return Detected("model", "model/stl", "stl", "STL mesh (ASCII)")
     if stripped.startswith("{") and '"asset"' in text and ("\"meshes\"" in text or "\"version\"" in text):
@@ -71,6 +69,8 @@ def detect(path: Path) -> Detected:
         return Detected("audio", "audio/wav", "wav", "WAV audio")
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return Detected("video", "video/x-msvideo", "avi", "AVI video")
+    if head.startswith((b"ply\n", b"ply\r\n")):  # ASCII or binary PLY: the header is text either way
+        return Detected("model", "model/x-ply", "ply", "PLY mesh")
     if head[:4] == b"glTF":
         return Detected("model", "model/gltf-binary", "glb", "glTF binary model (GLB)")
     if head[:4] == b"PK\x03\x04":
@@ -142,6 +142,10 @@ EXTENSIONS = {
     "srt": {".srt"},
     "mtl": {".mtl"},
 }
+
+
+#: What an unrecognised file is when a model in the same item names it (a .gltf's buffer).
+MODEL_BUFFER = Detected("companion", "application/octet-stream", "bin", "binary buffer of a glTF model")
 
 
 def mislabelled(path: Path, detected: Detected) -> bool:

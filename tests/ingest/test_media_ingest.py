@@ -138,6 +138,15 @@ def test_video_with_captions_chapters_and_transcript(museum_runtime, media_folde
     song = _item(museum_runtime, "a-song")
     assert {a.kind for a in song.assets} == {"audio", "transcript"}
 
+    # the hall collection shows the poster and the waveform as thumbnails
+    with museum_runtime.db.session() as session:
+        from exhibits import catalogue
+
+        hall = catalogue.hall(session, "crafts")
+        collection = json.loads(iiif.to_json(iiif.hall_collection(hall, catalogue.hall_items(session, hall.id), "http://museum.test")))
+    thumbs = {ref["id"].split("/")[-2]: ref["thumbnail"][0]["id"].rsplit("/", 1)[1] for ref in collection["items"]}
+    assert thumbs == {"v-carving": "poster.jpg", "a-song": "waveform.png"}
+
     # the transcript reaches the search index with its timecodes
     from search.documents import item_document
 
