@@ -134,7 +134,7 @@ def _put(jobs, item, workers) -> None:
                 raise RuntimeError("a search index build worker died") from None
 
 
-def _segment_worker(path: str, jobs, results) -> None:
+def _segment_worker(path: str, jobs, results, number: int) -> None:
     """A build process: analyse documents and write them into one new segment of its own."""
     from whoosh.writing import SegmentWriter
 
@@ -158,9 +158,9 @@ def _segment_worker(path: str, jobs, results) -> None:
         except BaseException:
             writer.cancel()
             raise
-        results.put(("ok", segment))
+        results.put(("ok", number, segment))
     except BaseException as exc:  # reported to the parent, which cancels the build
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
+        results.put(("error", number, f"{type(exc).__name__}: {exc}"))
 
 
 class WhooshIndex:
@@ -268,10 +268,13 @@ class WhooshIndex:
 
         ctx = multiprocessing.get_context("fork")
         writer = self.ix.writer(timeout=5.0)  # holds Whoosh's lock and numbers the new generation
-        jobs = ctx.Queue(maxsize=processes * 4)
+        # one queue a worker, chunks dealt round-robin: worker 0 gets the first chunk, and its segment comes
+        # first, so docnums (which break score ties) follow the input order as far as they can
+        jobs = [ctx.Queue(maxsize=4) for _ in range(processes)]
         results = ctx.Queue()
-        workers = [ctx.Process(target=_segment_worker, args=(str(self.path), jobs, results), daemon=True)
-                   for _ in range(processes)]
+        workers = [ctx.Process(target=_segment_worker, args=(str(self.path), jobs[number], results, number), daemon=True)
+                   for number in range(processes)]
+        dealt = 0
         count = 0
         try:
             for w in workers:
@@ -280,23 +283,24 @@ class WhooshIndex:
             for doc in docs:
                 chunk.append(doc)
                 if len(chunk) == BUILD_CHUNK:
-                    _put(jobs, chunk, workers)
+                    _put(jobs[dealt % processes], chunk, workers)
+                    dealt += 1
                     count += len(chunk)
                     if progress is not None:
                         progress(len(chunk))
                     chunk = []
             if chunk:
-                _put(jobs, chunk, workers)
+                _put(jobs[dealt % processes], chunk, workers)
                 count += len(chunk)
                 if progress is not None:
                     progress(len(chunk))
-            for _ in workers:
-                _put(jobs, None, workers)
+            for queue in jobs:
+                _put(queue, None, workers)
             segments = []
             for _ in workers:
                 while True:
                     try:
-                        status, value = results.get(timeout=1.0)
+                        status, number, value = results.get(timeout=1.0)
                         break
                     except queue_mod.Empty:
                         if not all(w.is_alive() for w in workers) and results.empty():
@@ -304,12 +308,12 @@ class WhooshIndex:
                 if status != "ok":
                     raise RuntimeError(f"a search index build worker failed: {value}")
                 if value is not None:
-                    segments.append(value)
+                    segments.append((number, value))
             for w in workers:
                 w.join()
             # what commit(mergetype=CLEAR) does, with the workers' segments as the new generation
             writer._close_segment()
-            writer._commit_toc(segments)
+            writer._commit_toc([segment for _n, segment in sorted(segments, key=lambda ns: ns[0])])
             writer._finish()
         except BaseException:
             for w in workers:

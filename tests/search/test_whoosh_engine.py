@@ -52,3 +52,33 @@ def test_same_answers_as_whoosh_matchers(segmented, q, filters, sort):
     assert [h.id for h in got.hits] == [h["id"] for h in expected][:100]
     if sort == "relevance":
         assert [h.score for h in got.hits] == pytest.approx([h.score for h in expected][:100], rel=1e-9)
+
+
+def test_an_index_written_with_the_previous_schema_answers_alike(catalogue_db, tmp_path):
+    # before date_end had a column and dates had tiered range terms: dates are read from the terms
+    from whoosh import index as windex
+    from whoosh.fields import NUMERIC
+
+    from search import whoosh_backend
+
+    schema = whoosh_backend.make_schema()
+    schema.remove("date_start")
+    schema.remove("date_end")
+    schema.add("date_start", NUMERIC(int, bits=32, signed=True, sortable=True))
+    schema.add("date_end", NUMERIC(int, bits=32, signed=True))
+    windex.create_in(str(tmp_path), schema)
+    index = WhooshIndex(tmp_path)
+    rebuild_from_catalogue(catalogue_db, index)
+    searcher = index.searcher()
+    assert not searcher.reader().has_column("date_end")
+    for q in ("period:商", "date:-1046..-771", "date:..-1300", "date:1368..", "商代 OR 明代"):
+        for sort in ("relevance", "date", "-date"):
+            parsed = parse_query(q, sort=sort, per_page=100)
+            kwargs = {"limit": None}
+            if sort != "relevance":
+                kwargs.update(sortedby="date_start", reverse=sort == "-date")
+            expected = searcher.search(compile_whoosh(parsed.tree, searcher.reader()), **kwargs)
+            got = index.search(parsed)
+            assert got.total == len(expected) > 0
+            assert [h.id for h in got.hits] == [h["id"] for h in expected][:100]
+    index.close()
