@@ -344,10 +344,8 @@ def _sync_index(runtime: Any, item_ids: list[str]) -> None:
     A failure here is logged, not raised: the catalogue is the truth, and the next
     ingest or ``jinshi index rebuild`` catches the index up.
     """
-    try:
-        from search.sync import reindex_items
-    except ImportError:  # search package not installed in this build
-        return
+    from search.sync import reindex_items
+
     try:
         reindex_items(runtime.db, runtime.index, item_ids)
     except Exception:  # noqa: BLE001 - the index is repairable, the catalogue write stands

@@ -173,19 +173,12 @@ def verify(as_json: bool) -> None:
     sys.exit(1 if report["problems"] else 0)
 
 
-def _register_optional_commands() -> None:
-    """Commands owned by other packages' engineers live in viewer.commands.*."""
-    import importlib
+def _register_commands() -> None:
+    """Commands that live in viewer.commands.* (one module per area)."""
+    from viewer.commands.search_cmds import index, search
 
-    for module_name, names in (("viewer.commands.search_cmds", ("search", "index")), ("viewer.commands.export_cmds", ("export",))):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for name in names:
-            command = getattr(module, name, None) or getattr(module, f"{name}_command", None) or getattr(module, f"{name}_group", None)
-            if command is not None:
-                main.add_command(command, name)
+    main.add_command(search)
+    main.add_command(index)
 
 
-_register_optional_commands()
+_register_commands()

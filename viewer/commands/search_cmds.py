@@ -8,12 +8,8 @@ import click
 
 
 def _runtime():
-    try:
-        from viewer.cli import get_runtime
-    except ImportError:  # pragma: no cover - before the CLI module exists
-        from viewer.runtime import Runtime
+    from viewer.cli import get_runtime  # imported late: viewer.cli imports this module
 
-        return Runtime()
     return get_runtime()
 
 
