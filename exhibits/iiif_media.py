@@ -14,10 +14,14 @@ All media URLs are ``<base>/media/<sha256>/<derivative>`` (served by ``viewer.bl
 """
 from __future__ import annotations
 
+import json
+
 import re
 
 from iiif_prezi3 import (
     AccompanyingCanvas,
+    ServiceV3,
+    TextualBody,
     Annotation,
     AnnotationBody,
     AnnotationPage,
@@ -28,6 +32,7 @@ from iiif_prezi3 import (
     Range,
 )
 
+from exhibits import iiif
 from exhibits.iiif import THUMBNAILS, canvas_builder, manifest_hook
 from exhibits.models import Asset, Item
 
@@ -170,17 +175,26 @@ def _timecode(seconds: float) -> str:
     return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
-def chapter_ranges(item: Item, manifest: Manifest, base: str) -> list[Range]:
-    """One 'Chapters' range per video or audio canvas with a chapters track, a sub-range per chapter."""
-    by_sha = {a.sha256: a for a in item.assets if a.kind in ("video", "audio")}
-    ranges: list[Range] = []
+def media_canvases(manifest: Manifest) -> dict[str, Canvas]:
+    """The canvas painted by each media derivative, keyed by the original's sha256."""
+    found: dict[str, Canvas] = {}
     for canvas in manifest.items:
         try:
             body_id = str(canvas.items[0].items[0].body.id)
         except (AttributeError, IndexError, TypeError):
             continue
         match = _MEDIA_URL.search(body_id)
-        media = by_sha.get(match.group(1)) if match else None
+        if match:
+            found.setdefault(match.group(1), canvas)
+    return found
+
+
+def chapter_ranges(item: Item, manifest: Manifest, base: str) -> list[Range]:
+    """One 'Chapters' range per video or audio canvas with a chapters track, a sub-range per chapter."""
+    by_sha = {a.sha256: a for a in item.assets if a.kind in ("video", "audio")}
+    ranges: list[Range] = []
+    for sha, canvas in media_canvases(manifest).items():
+        media = by_sha.get(sha)
         if media is None:
             continue
         for track in companions_of(item, media, ("chapters",)):
@@ -205,3 +219,48 @@ def add_chapter_structures(manifest: Manifest, item: Item, base: str) -> None:
     ranges = chapter_ranges(item, manifest, base)
     if ranges:
         manifest.structures = (manifest.structures or []) + ranges
+
+
+SEARCHABLE_TRACKS = ("captions", "transcript")
+SEARCH_CONTEXT = "http://iiif.io/api/search/2/context.json"
+
+
+def search_service_id(base: str, item_id: str) -> str:
+    return f"{base}/iiif/items/{item_id}/search"
+
+
+@manifest_hook
+def add_search_service(manifest: Manifest, item: Item, base: str) -> None:
+    """Items with caption or transcript cues offer IIIF Content Search 2.0 inside them."""
+    if any(a.kind in SEARCHABLE_TRACKS and (a.info or {}).get("cues") for a in item.assets):
+        manifest.service = [ServiceV3(id=search_service_id(base, item.id), type="SearchService2")]
+
+
+def search_within(item: Item, base: str, terms: list[str], normalise) -> dict:
+    """A Content Search 2.0 answer: the cues of the item's tracks that contain every term.
+
+    ``normalise`` folds text and terms alike (case, tone marks, traditional → simplified).
+    Each hit targets its media canvas at the cue's time, ``<canvas>#t=start,end``.
+    """
+    manifest = iiif.item_manifest(item, base)
+    canvases = media_canvases(manifest)
+    wanted = [normalise(term) for term in terms if term.strip()]
+    annotations = []
+    for track in (a for a in item.assets if a.kind in SEARCHABLE_TRACKS):
+        canvas = canvases.get((track.info or {}).get("media"))
+        if canvas is None:
+            continue
+        for cue in (track.info or {}).get("cues") or []:
+            text = cue.get("text") or ""
+            folded = normalise(text)
+            if wanted and all(term in folded for term in wanted):
+                body = TextualBody(type="TextualBody", value=text, format="text/plain")
+                if track.language:
+                    body.language = track.language
+                annotations.append(Annotation(
+                    id=f"{search_service_id(base, item.id)}/annotation/{track.sha256[:12]}-{_timecode(cue['start'])}",
+                    motivation="supplementing", body=body,
+                    target=f"{canvas.id}#t={_timecode(cue['start'])},{_timecode(cue['end'])}",
+                ))
+    page = AnnotationPage(id=f"{search_service_id(base, item.id)}?q={'+'.join(terms)}", items=annotations)
+    return {**json.loads(page.json(ensure_ascii=False)), "@context": SEARCH_CONTEXT}

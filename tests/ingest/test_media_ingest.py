@@ -210,3 +210,23 @@ def test_handler_failure_removes_the_companions_it_stored(museum_runtime, tmp_pa
     results = list(ingest_batch(museum_runtime, metadata=_csv(folder, ["tale,ich,crafts,,故事,Tale,tale.wav;tale.zh.transcript.vtt"])))
     assert {r.status for r in results} == {"failed"}
     assert _store_count(museum_runtime) == 0
+
+
+def test_content_search_inside_an_items_tracks(museum_runtime, media_folder):
+    """IIIF Content Search 2.0: a hit is a cue, targeting its canvas at the cue's time."""
+    from viewer.app import create_app
+
+    files = ";".join(f"av/carving{suffix}" for suffix in (".mp4", ".zh.vtt", ".en.srt", ".en.transcript.vtt"))
+    list(ingest_batch(museum_runtime, metadata=_csv(media_folder, [f"v-search,ich,crafts,,铜雕技艺,Copper carving,{files}"])))
+    client = create_app(runtime=museum_runtime).test_client()
+    manifest = client.get("/iiif/items/v-search/manifest").get_json()
+    assert manifest["service"] == [{"id": "http://museum.test/iiif/items/v-search/search", "type": "SearchService2"}]
+    answer = client.get("/iiif/items/v-search/search?q=DRAGON scales").get_json()
+    assert answer["@context"] == "http://iiif.io/api/search/2/context.json" and answer["type"] == "AnnotationPage"
+    [hit] = answer["items"]
+    assert hit["motivation"] == "supplementing" and hit["body"]["value"] == "The dragon scales appear"
+    assert hit["body"]["language"] == "en"
+    assert hit["target"] == manifest["items"][0]["id"] + "#t=1,2"
+    assert client.get("/iiif/items/v-search/search?q=nothing-like-this").get_json()["items"] == []
+    assert client.get("/iiif/items/v-search/search").status_code == 400
+    assert client.get("/iiif/items/nowhere/search?q=a").status_code == 404

@@ -1,12 +1,21 @@
-"""IIIF Presentation 3.0: item manifests, museum and hall collections."""
+"""IIIF Presentation 3.0 (item manifests, museum and hall collections) and Content Search 2.0 in an item."""
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Response, abort, request
 
-from exhibits import catalogue, iiif
+from exhibits import catalogue, iiif, iiif_media
+from search.analysis import fold, to_simplified
 from viewer.context import base_url, db_session, get_item_or_404
 
 bp = Blueprint("iiif_presentation", __name__, url_prefix="/iiif")
+
+
+def normalise_text(text: str) -> str:
+    """Fold case, tone marks and traditional characters, as the search index does."""
+    return fold(to_simplified(text))
+
 
 PRESENTATION_PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
@@ -25,6 +34,19 @@ def _respond(resource) -> Response:
 @bp.route("/items/<item_id>/manifest")
 def manifest(item_id: str):
     return _respond(iiif.item_manifest(get_item_or_404(item_id), base_url()))
+
+
+@bp.route("/items/<item_id>/search")
+def search_within(item_id: str):
+    """IIIF Content Search 2.0 inside one item's captions and transcripts."""
+    query = request.args.get("q", "").strip()
+    if not query or len(query) > 200:
+        abort(400, "q is required (at most 200 characters)")
+    item = get_item_or_404(item_id)
+    answer = iiif_media.search_within(item, base_url(), query.split(), normalise_text)
+    response = Response(json.dumps(answer, ensure_ascii=False), mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.route("/museums/<slug>/collection")
