@@ -8,7 +8,13 @@ Text is normalised in Python and handed to the engines as whitespace-separated t
 * Latin words are lower-cased, accents and pinyin tone marks are stripped, and English words
   are stemmed (Porter);
 * titles also get pinyin tokens for their Chinese words: the toneless word (``qingtong``),
-  its syllables (``qing``, ``tong``) and, for words of two characters or more, initials (``qt``).
+  its syllables (``qing``, ``tong``) and, for words of two characters or more, initials (``qt``);
+* Chinese text is indexed a second time as character unigrams (:func:`char_tokens`, the
+  ``*_chars`` index fields), with a gap (:data:`GAP`) between runs so no phrase crosses
+  punctuation or Latin words. A Chinese query run then matches as its jieba words *or* as the
+  exact character sequence (a phrase over the unigrams, see :func:`search.query.expand`): any
+  substring of a title or description is found even where jieba cuts query and text differently
+  (镜 in 四乳四虺镜, 弦纹铜镜 in 四乳弦纹铜镜), and whole-word matches, which score in both, rank higher.
 """
 from __future__ import annotations
 
@@ -24,7 +30,16 @@ _ready = False
 #: A run of CJK ideographs, a Latin/digit word, or anything else (ignored).
 _RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff]+(?:[.'’-][0-9A-Za-z\u00c0-\u024f]+)*)")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]")
+
+#: Version of the analysis: an index whose sync marker records another one is rebuilt (search.sync).
+VERSION = 2
+#: In a ``*_chars`` field's analysed text, the token that separates runs: no position, a gap of
+#: :data:`GAP_POSITIONS` positions (Whoosh: search.whoosh_backend.GapTokenizer; Elasticsearch: the
+#: runs are sent as array values, whose ``position_increment_gap`` is the same).
+GAP = "|"
+GAP_POSITIONS = 100
 
 STOPWORDS = frozenset(
     "a an and are as at be by for from in is it of on or the to with was were this that".split()
@@ -140,6 +155,33 @@ def analyze(text: str) -> str:
 def _analyze_short(text: str) -> str:
     # profile values (materials, periods, places, names) repeat across a catalogue
     return " ".join(tokens(text))
+
+
+def char_tokens(text: str) -> str:
+    """Index-time character unigrams of the Chinese runs of ``text`` (simplified), runs separated by GAP."""
+    if not text or not _HAN.search(text):
+        return ""
+    return f" {GAP} ".join(" ".join(run) for run in _HAN_RUN.findall(to_simplified(text)))
+
+
+def query_runs(text: str) -> list[tuple[str, list[str]]]:
+    """The runs of a query word, in order: ``(run, jieba words)`` for a Chinese run (simplified),
+    ``("", tokens)`` for a Latin one."""
+    if not text:
+        return []
+    _init()
+    import jieba
+
+    out: list[tuple[str, list[str]]] = []
+    for match in _RUN.finditer(to_simplified(text)):
+        han, latin = match.groups()
+        if han:
+            out.append((han, jieba.lcut(han)))
+        else:
+            toks = _latin(latin)
+            if toks:
+                out.append(("", toks))
+    return out
 
 
 @lru_cache(maxsize=100_000)

@@ -129,6 +129,8 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     meta_parts = [_all_text(doc.get(name)) for name in PROFILE_FIELDS]
     meta_parts.append(doc.get("accession_number") or "")
     transcript = " ".join(c["text"] for c in doc.get("transcript") or [])
+    meta_text = " ".join(p for p in meta_parts if p)
+    text = _all_text(doc.get("description")) + " " + transcript
     date_start, date_end = doc.get("date_start"), doc.get("date_end")
     if date_start is None and date_end is not None:
         date_start = date_end
@@ -143,9 +145,13 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "accession_number": (doc.get("accession_number") or "").lower(),
         "title": analysis.analyze(title_text),
         "title_py": " ".join(analysis.pinyin_tokens(title_text)),
-        "meta": analysis.analyze(" ".join(p for p in meta_parts if p)),
-        "text": analysis.analyze(_all_text(doc.get("description")) + " " + transcript),
+        "meta": analysis.analyze(meta_text),
+        "text": analysis.analyze(text),
         "transcript": analysis.analyze(transcript),
+        "title_chars": analysis.char_tokens(title_text),
+        "meta_chars": analysis.char_tokens(meta_text),
+        "text_chars": analysis.char_tokens(text),
+        "transcript_chars": analysis.char_tokens(transcript),
         "date_start": date_start,
         "date_end": date_end,
         "title_sort": title_sort_key(doc),

@@ -16,11 +16,13 @@ import json
 import time
 from typing import Any, Callable, Iterable
 
-from search import query as qm
+from search import analysis, query as qm
 from search.documents import FACET_FIELDS, index_fields
 from search.results import Hit, SearchResults, facet_list, make_snippets
 
-TEXT_FIELDS = ("title", "title_py", "meta", "text", "transcript") + tuple(
+#: Character-unigram fields: sent as one array value per Chinese run (search.analysis.char_tokens).
+CHAR_FIELDS = tuple(qm.CHAR_FIELDS.values())
+TEXT_FIELDS = ("title", "title_py", "meta", "text", "transcript") + CHAR_FIELDS + tuple(
     f"f_{n}" for n in ("material", "period", "creator", "place", "dimensions", "ich_category", "ich_level", "inheritor", "region"))
 KEYWORD_FIELDS = ("id", "museum", "hall", "section", "object_type", "accession_number", "title_sort",
                   "facet_material", "facet_period", "facet_ich_category", "facet_ich_level",
@@ -36,6 +38,8 @@ def index_body(marker: dict | None = None) -> dict[str, Any]:
         spec: dict[str, Any] = {"type": "text", "analyzer": "whitespace", "norms": True}
         if name not in qm.POSITIONAL:
             spec["index_options"] = "freqs"
+        if name in CHAR_FIELDS:
+            spec["position_increment_gap"] = analysis.GAP_POSITIONS
         properties[name] = spec
     for name in KEYWORD_FIELDS:
         properties[name] = {"type": "keyword"}
@@ -45,13 +49,17 @@ def index_body(marker: dict | None = None) -> dict[str, Any]:
     return {
         "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s",
                                "max_result_window": qm.MAX_PAGE * qm.MAX_PER_PAGE}},
-        "mappings": {"dynamic": "strict", "_meta": {"jinshi_sync": marker or {}, "schema": 1},
+        "mappings": {"dynamic": "strict", "_meta": {"jinshi_sync": marker or {}, "schema": 2},
                      "properties": properties},
     }
 
 
 def es_source(doc: dict[str, Any]) -> dict[str, Any]:
     fields = index_fields(doc)
+    for name in CHAR_FIELDS:
+        # runs as array values: ES puts position_increment_gap positions between them, as the Whoosh
+        # backend's GapTokenizer does at the GAP token
+        fields[name] = [run for run in fields[name].split(f" {analysis.GAP} ") if run] if fields.get(name) else []
     return {k: v for k, v in fields.items() if v is not None}
 
 
@@ -88,14 +96,18 @@ def compile_es(node: qm.Node) -> dict[str, Any]:
             parts.append({"range": {"date_end": {"gte": node.start}}})
         return parts[0] if len(parts) == 1 else {"bool": {"filter": parts}}
     if isinstance(node, qm.Term):
-        groups = []
-        for alternatives in qm.expand(node):
-            clauses = [_clause(c) for c in alternatives]
-            groups.append(clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}})
-        if not groups:
-            return {"match_none": {}}
-        return groups[0] if len(groups) == 1 else {"bool": {"must": groups}}
+        return _groups(qm.expand(node))
     raise TypeError(node)
+
+
+def _groups(groups: list) -> dict[str, Any]:
+    out = []
+    for alternatives in groups:
+        clauses = [_groups(list(c.groups)) if isinstance(c, qm.AllOf) else _clause(c) for c in alternatives]
+        out.append(clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}})
+    if not out:
+        return {"match_none": {}}
+    return out[0] if len(out) == 1 else {"bool": {"must": out}}
 
 
 def _clause(clause: qm.Clause) -> dict[str, Any]:
@@ -103,7 +115,8 @@ def _clause(clause: qm.Clause) -> dict[str, Any]:
         return {"prefix": {clause.field: {"value": clause.tokens[0], "boost": clause.boost,
                                           "rewrite": f"top_terms_{qm.MAX_EXPANSIONS}"}}}
     if len(clause.tokens) > 1:
-        return {"match_phrase": {clause.field: {"query": " ".join(clause.tokens), "slop": clause.slop,
+        # Whoosh's slop counts the distance allowed between neighbours (1 = adjacent), ES's the extra moves (0 = adjacent)
+        return {"match_phrase": {clause.field: {"query": " ".join(clause.tokens), "slop": clause.slop - 1,
                                                 "analyzer": "whitespace", "boost": clause.boost}}}
     return {"term": {clause.field: {"value": clause.tokens[0], "boost": clause.boost}}}
 
@@ -217,7 +230,7 @@ class ElasticsearchIndex:
 
     def set_marker(self, marker: dict) -> None:
         self._ensure()
-        self.es.indices.put_mapping(index=self.alias, meta={"jinshi_sync": marker, "schema": 1})
+        self.es.indices.put_mapping(index=self.alias, meta={"jinshi_sync": marker, "schema": 2})
 
     def count(self) -> int:
         self._ensure()

@@ -47,7 +47,8 @@ SORTS = ("relevance", "date", "-date", "title")
 DEFAULT_FIELDS = {"title": 4.0, "meta": 1.5, "text": 1.0}
 PINYIN_BOOST = 2.0
 #: Index fields that keep positions (phrases); in the others a phrase is all of its words.
-POSITIONAL = frozenset({"title", "meta", "text", "transcript"})
+POSITIONAL = frozenset({"title", "meta", "text", "transcript",
+                        "title_chars", "meta_chars", "text_chars", "transcript_chars"})
 
 HELP = __doc__.split("::", 1)[1].strip("\n")
 
@@ -113,7 +114,9 @@ class SearchQuery:
 
         def walk(node: Node, negated: bool) -> None:
             if isinstance(node, Term) and not negated and node.field in (None, "title", "description", "transcript"):
-                out.extend(analysis.tokens(node.text, for_query=True))
+                for run, words in analysis.query_runs(node.text):
+                    # a Chinese run matches as a whole substring too (the unigram fields)
+                    out.extend(([run] if run and len(words) > 1 else []) + words)
             elif isinstance(node, (And, Or)):
                 for child in node.children:
                     walk(child, negated)
@@ -434,29 +437,60 @@ class Clause:
     slop: int = 1
 
 
-def expand(term: Term) -> list[list[Clause]]:
+@dataclass(frozen=True)
+class AllOf:
+    """An alternative that is itself an AND of ORs (the jieba words of a Chinese run)."""
+
+    groups: tuple[tuple[Clause, ...], ...]
+
+
+Alternative = Union[Clause, AllOf]
+
+#: Word field → its character-unigram field (search.analysis.char_tokens) and that field's boost
+#: relative to the word field's: a substring match scores there only, a whole-word match in both.
+CHAR_FIELDS = {"title": "title_chars", "meta": "meta_chars", "text": "text_chars", "transcript": "transcript_chars"}
+CHAR_BOOST = 0.5
+
+
+def expand(term: Term) -> list[list[Alternative]]:
     """A term as AND-of-ORs of index clauses (identical for every backend).
 
-    Each inner list is one query token's alternatives across index fields.
+    Each inner list is one query token's alternatives across index fields. A Chinese run is one
+    such list: its jieba words in the word fields (an :class:`AllOf` when there are several) or
+    its exact character sequence as a phrase over the ``*_chars`` unigram fields.
     """
     if term.field in KEYWORD_FIELDS:
         value = term.text.lower() if term.field == "accession_number" else term.text
         return [[Clause(term.field, (value,), prefix=term.prefix)]]
     fields = DEFAULT_FIELDS if term.field is None else _FIELD_MAP[term.field]
+    chars = {CHAR_FIELDS[f]: boost * CHAR_BOOST for f, boost in fields.items() if f in CHAR_FIELDS}
     toks = analysis.tokens(term.text, for_query=True)
     pinyin = pinyin_alternative(term)
     if term.phrase and len(toks) > 1 and all(f in POSITIONAL for f in fields):
         slop = 2 if analysis.has_han(term.text) else 1
-        return [[Clause(f, tuple(toks), boost, slop=slop) for f, boost in fields.items()]]
-    groups: list[list[Clause]] = []
+        group: list[Alternative] = [Clause(f, tuple(toks), boost, slop=slop) for f, boost in fields.items()]
+        runs = analysis.query_runs(term.text)
+        if chars and all(run for run, _words in runs):  # an all-Chinese phrase: also its characters, adjacent
+            group.extend(_char_clauses("".join(run for run, _words in runs), chars))
+        return [group]
+    groups: list[list[Alternative]] = []
     if term.prefix:
         word = analysis.fold(analysis.to_simplified(term.text))
         groups.append([Clause(f, (word,), boost, prefix=True) for f, boost in fields.items()])
         if pinyin and "title" in fields:
             groups[0].append(Clause("title_py", (pinyin,), PINYIN_BOOST, prefix=True))
         return groups
-    for tok in toks:
-        groups.append([Clause(f, (tok,), boost) for f, boost in fields.items()])
+    for run, words in analysis.query_runs(term.text):
+        if not run or not chars:
+            for tok in words:
+                groups.append([Clause(f, (tok,), boost) for f, boost in fields.items()])
+            continue
+        if len(words) == 1:
+            group = [Clause(f, (words[0],), boost) for f, boost in fields.items()]
+        else:
+            group = [AllOf(tuple(tuple(Clause(f, (w,), boost) for f, boost in fields.items()) for w in words))]
+        group.extend(_char_clauses(run, chars))
+        groups.append(group)
     if pinyin and "title" in fields:
         py = Clause("title_py", (pinyin,), PINYIN_BOOST)
         if len(groups) == 1:
@@ -467,6 +501,11 @@ def expand(term: Term) -> list[list[Clause]]:
     if not groups and pinyin:
         groups.append([Clause("title_py", (pinyin,), PINYIN_BOOST)])
     return groups
+
+
+def _char_clauses(run: str, chars: dict[str, float]) -> list[Clause]:
+    """The characters of a Chinese run, adjacent and in order (slop 1), in each unigram field."""
+    return [Clause(f, tuple(run), boost, slop=1) for f, boost in chars.items()]
 
 
 def pinyin_alternative(term: Term) -> str | None:

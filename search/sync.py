@@ -6,6 +6,8 @@ keeps a *sync marker* (the newest ``Item.updated`` and ``Change.id`` it has abso
 only after its own commit, so if an index write fails or the process dies between the
 catalogue commit and the index write, the next call finds the newer catalogue rows and
 catches up; deletions that left no trace are found by comparing counts (and then ids).
+The marker also records :data:`search.analysis.VERSION`: an index analysed by another version
+is rebuilt from the catalogue by the next :func:`reindex_items`.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from exhibits.models import Change, Item
+from search.analysis import VERSION as ANALYSIS_VERSION
 from search.documents import item_document
 
 BATCH = 500
@@ -42,7 +45,7 @@ def _parse(value: str | None) -> datetime | None:
 def _watermark(session) -> dict:
     newest = session.scalar(select(func.max(Item.updated)))
     change = session.scalar(select(func.max(Change.id)))
-    return {"updated": _iso(newest), "change_id": change or 0}
+    return {"updated": _iso(newest), "change_id": change or 0, "analysis": ANALYSIS_VERSION}
 
 
 def reindex_items(db, index, item_ids: Iterable[str] = (), full_check: bool = True) -> dict:
@@ -52,6 +55,9 @@ def reindex_items(db, index, item_ids: Iterable[str] = (), full_check: bool = Tr
     """
     wanted = set(item_ids)
     marker = index.get_marker()
+    if marker and marker.get("analysis") != ANALYSIS_VERSION:
+        # written by an older analysis (other index fields and tokens): build it again, in one go
+        return {"upserted": rebuild_from_catalogue(db, index), "deleted": 0}
     with db.session() as session:
         target = _watermark(session)
         since = _parse(marker.get("updated"))

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.analysis import SpaceSeparatedTokenizer, Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
@@ -41,12 +41,50 @@ from search.results import Hit, SearchResults, facet_list, make_snippets
 LOCK_NAME = "jinshi-write.lock"
 MARKER_NAME = "jinshi-sync.json"
 LOCK_TIMEOUT = 120.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+class GapTokenizer(Tokenizer):
+    """Whitespace-separated tokens, where a lone :data:`search.analysis.GAP` token is not indexed but
+    skips :data:`search.analysis.GAP_POSITIONS` positions (so no phrase crosses it), as Elasticsearch's
+    ``position_increment_gap`` does between the array values the ES backend sends instead."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        from search.analysis import GAP, GAP_POSITIONS
+
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        offset = 0
+        for text in value.split():
+            if chars:
+                offset = value.index(text, offset)
+            if text == GAP:
+                pos += GAP_POSITIONS
+                offset += len(text)
+                continue
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + offset
+                t.endchar = start_char + offset + len(text)
+                offset += len(text)
+            pos += 1
+            yield t
 
 
 def make_schema() -> Schema:
     ws = SpaceSeparatedTokenizer()
     positional = dict(analyzer=ws, phrase=True, stored=False)
+    gapped = dict(analyzer=GapTokenizer(), phrase=True, stored=False)
     plain = dict(analyzer=ws, phrase=False, stored=False)
     kw = dict(commas=True, lowercase=False, scorable=False, stored=False)
     fields: dict[str, Any] = {
@@ -57,6 +95,9 @@ def make_schema() -> Schema:
         "meta": TEXT(**positional),
         "text": TEXT(**positional),
         "transcript": TEXT(**positional),
+        # character unigrams of the Chinese runs (search.analysis.char_tokens), for substring matches
+        "title_chars": TEXT(**gapped), "meta_chars": TEXT(**gapped), "text_chars": TEXT(**gapped),
+        "transcript_chars": TEXT(**gapped),
         # dates are matched from their columns (see _View.evaluate), so no tiered range terms (shift_step=0)
         "date_start": NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=0),
         "date_end": NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=0),
@@ -70,6 +111,23 @@ def make_schema() -> Schema:
     for name in ("material", "period", "creator", "place", "dimensions", "ich_category", "ich_level", "inheritor", "region"):
         fields[f"f_{name}"] = TEXT(**plain)
     return Schema(**fields)
+
+
+def _add_missing_fields(ix) -> None:
+    """Add the fields of a newer schema to an index written before them (their documents have no
+    postings there until they are indexed again: search.sync rebuilds an index whose marker
+    records an older analysis version)."""
+    missing = [(name, field) for name, field in make_schema().items() if name not in ix.schema]
+    if not missing:
+        return
+    writer = ix.writer(timeout=5.0)
+    try:
+        for name, field in missing:
+            writer.add_field(name, field)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def whoosh_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +231,8 @@ class WhooshIndex:
         with self.write_lock():
             if not windex.exists_in(str(self.path)):
                 windex.create_in(str(self.path), make_schema())
+            else:
+                _add_missing_fields(windex.open_dir(str(self.path)))
         self.ix = windex.open_dir(str(self.path))
         self._searcher = None
         self._view_cache: _View | None = None
@@ -801,25 +861,34 @@ class _View:
             bounds = (node.end is not None) + (node.start is not None)
             return mask, mask * float(bounds)
         if isinstance(node, qm.Term):
-            groups = []
-            for alternatives in qm.expand(node):
-                found = [r for r in (self.clause(c) for c in alternatives) if r is not None]
-                if not found:
-                    return np.zeros(self.n, dtype=bool), np.zeros(self.n)
-                mask, score = found[0]
-                for m, s in found[1:]:
-                    mask |= m
-                    score += s
-                groups.append((mask, score))
-            if not groups:
-                return np.zeros(self.n, dtype=bool), np.zeros(self.n)
-            mask, score = groups[0]
-            for m, s in groups[1:]:
-                mask &= m
-                score += s
-            score *= mask
-            return mask, score
+            found = self.groups(qm.expand(node))
+            return found if found is not None else (np.zeros(self.n, dtype=bool), np.zeros(self.n))
         raise TypeError(node)
+
+    def groups(self, groups) -> tuple[np.ndarray, np.ndarray] | None:
+        """An AND of ORs of clauses (query.expand); None when nothing can match (Whoosh's NullQuery)."""
+        done = []
+        for alternatives in groups:
+            found = []
+            for c in alternatives:
+                r = self.groups(c.groups) if isinstance(c, qm.AllOf) else self.clause(c)
+                if r is not None:
+                    found.append(r)
+            if not found:
+                return None
+            mask, score = found[0]
+            for m, s in found[1:]:
+                mask |= m
+                score += s
+            done.append((mask, score))
+        if not done:
+            return None
+        mask, score = done[0]
+        for m, s in done[1:]:
+            mask &= m
+            score += s
+        score *= mask
+        return mask, score
 
     # ------------------------------------------------------------ results
 
@@ -897,15 +966,19 @@ def compile_whoosh(node: qm.Node, reader) -> wq.Query:
             parts.append(wq.NumericRange("date_end", node.start, None))
         return parts[0] if len(parts) == 1 else wq.And(parts)
     if isinstance(node, qm.Term):
-        groups = []
-        for alternatives in qm.expand(node):
-            clauses = [_clause(c, reader) for c in alternatives]
-            clauses = [c for c in clauses if c is not None]
-            groups.append(wq.NullQuery if not clauses else clauses[0] if len(clauses) == 1 else wq.Or(clauses))
-        if not groups:
-            return wq.NullQuery
-        return groups[0] if len(groups) == 1 else wq.And(groups)
+        return _groups(qm.expand(node), reader)
     raise TypeError(node)
+
+
+def _groups(groups, reader) -> wq.Query:
+    out = []
+    for alternatives in groups:
+        clauses = [_groups(c.groups, reader) if isinstance(c, qm.AllOf) else _clause(c, reader) for c in alternatives]
+        clauses = [c for c in clauses if c is not None and c is not wq.NullQuery]
+        out.append(wq.NullQuery if not clauses else clauses[0] if len(clauses) == 1 else wq.Or(clauses))
+    if not out:
+        return wq.NullQuery
+    return out[0] if len(out) == 1 else wq.And(out)
 
 
 def _clause(clause: qm.Clause, reader) -> wq.Query | None:

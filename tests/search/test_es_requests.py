@@ -24,6 +24,7 @@ QUERIES = {
     "phrase_fielded_period": ('"wine vessel" material:青铜 period:商', {}, "relevance"),
     "bool_date_prefix": ("(铜镜 OR bron*) NOT 唐代 date:-1046..-771", {}, "date"),
     "filters": ("", {"museum": ["copper"], "has_3d": ["true"]}, "title"),
+    "substrings": ('镜 弦纹铜镜 "青铜 鼎" title:镜', {}, "relevance"),
 }
 
 

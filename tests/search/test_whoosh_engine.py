@@ -14,6 +14,9 @@ QUERIES = [
     ("qt", None), ("bron*", None), ("porc*", None), ("bron* OR mir*", None), ("(铜镜 OR 编钟) -汉代", None),
     ("object_type:mirror NOT 唐代", None), ("NOT 鼎", None), ("-鼎 -镜", None), ("museum:ich ich_level:国家级", None),
     ("铜陵", {"ich_level": ["国家级", "省级"]}), ("writer", None), ("copper", {"material": ["铜", "青铜"]}),
+    # character unigrams: single characters, substrings jieba cuts otherwise, words-or-characters alternatives
+    ("镜", None), ("弦纹铜镜", None), ("面纹青铜", None), ('"青铜镜"', None), ("title:镜", None), ("description:铜镜", None),
+    ("铜镜 -镜拓", None), ("青銅镜 bronze", None),
 ]
 
 
