@@ -7,6 +7,7 @@ both backends store, so Whoosh and Elasticsearch see exactly the same tokens.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, unquote
 from datetime import datetime, timezone
 from typing import Any
 
@@ -67,6 +68,8 @@ def item_document(item) -> dict[str, Any]:
         "date_start": item.date_start,
         "date_end": item.date_end,
         "thumbnail": thumb,
+        "thumbnail_url": still_url(item),
+        "object_type_label": _langmap(meta.get("object_type")),
         "transcript": cues,
         "updated": updated.isoformat() if updated else None,
     }
@@ -75,6 +78,64 @@ def item_document(item) -> dict[str, Any]:
     for kind, flag in MEDIA_FLAGS.items():
         doc[flag] = kind in kinds
     return doc
+
+
+def still_url(item) -> str | None:
+    """Path of the item's still picture, whatever its media: the first asset that has one, as the
+    IIIF manifest's ``thumbnail`` (exhibits.iiif.THUMBNAILS: an IIIF image, a 3D rendering, a video
+    poster or an audio waveform), relative to the server."""
+    from exhibits.iiif import thumbnail_of
+
+    base = "https://jinshi.invalid"  # the manifest's ids are absolute URLs; the path is kept
+    try:
+        body = thumbnail_of(item, base)
+    except Exception:  # a still is a nicety; a malformed asset record must not keep the item out of the index
+        return None
+    url = str(body.id) if body is not None else ""
+    return url[len(base):] if url.startswith(base + "/") else None
+
+
+#: Facets whose values get labels in other languages from the documents' language maps
+#: (``period`` values are canonical period names, labelled from search.periods).
+LABELLED_FACETS = ("object_type", "material")
+#: Index field of the facet labels: one term ``facet value lang label`` (each part URL-quoted) per label.
+FACET_LABEL_FIELD = "facet_label"
+
+
+def facet_label_terms(doc: dict[str, Any]) -> list[str]:
+    """Terms recording the labels a document gives its object_type and material facet values."""
+    out = []
+    pairs = [("object_type", [doc.get("object_type")] if doc.get("object_type") else [], doc.get("object_type_label") or {}),
+             ("material", facet_value(doc.get("material")), doc.get("material") or {})]
+    for facet, values, langmap in pairs:
+        if not values or not langmap:
+            continue
+        zh = langmap.get("zh") or []
+        for lang, labels in langmap.items():
+            if lang in ("zh", "none"):
+                continue
+            for i, value in enumerate(values):
+                # the i-th value's label: its position in the zh list (the facet value's source), or the only one
+                if facet == "object_type":
+                    match = [j for j, z in enumerate(zh) if analysis.to_simplified(z).strip() == value]
+                    j = match[0] if match else (0 if len(labels) == 1 else None)
+                else:
+                    j = i if len(labels) == len(values) else None
+                if j is not None and j < len(labels) and labels[j].strip() and labels[j].strip() != value:
+                    out.append(label_term(facet, value, lang, labels[j].strip()))
+    return out[:16]
+
+
+def label_term(facet: str, value: str, lang: str, label: str) -> str:
+    return " ".join(quote(part, safe="") for part in (facet, value, lang, label))
+
+
+def parse_label_term(term: str) -> tuple[str, str, str, str] | None:
+    parts = term.split(" ")
+    if len(parts) != 4:
+        return None
+    facet, value, lang, label = (unquote(p) for p in parts)
+    return facet, value, lang, label
 
 
 def _first(value: Any) -> str | None:
@@ -162,6 +223,7 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "has_3d": "true" if doc.get("has_3d") else "false",
         "has_video": "true" if doc.get("has_video") else "false",
         "has_audio": "true" if doc.get("has_audio") else "false",
+        FACET_LABEL_FIELD: facet_label_terms(doc),
         "updated": doc.get("updated") or "",
         "stored": json.dumps(display(doc), ensure_ascii=False, separators=(",", ":")),
     }
@@ -182,6 +244,7 @@ def display(doc: dict[str, Any]) -> dict[str, Any]:
         "date_end": doc.get("date_end"),
         "period": doc.get("period") or {},
         "thumbnail": doc.get("thumbnail"),
+        "thumbnail_url": doc.get("thumbnail_url"),
         "has_3d": bool(doc.get("has_3d")), "has_video": bool(doc.get("has_video")),
         "has_audio": bool(doc.get("has_audio")),
         "description": {k: [" ".join(v)[:SNIPPET_SOURCE_CHARS]] for k, v in desc.items() if v},

@@ -17,8 +17,8 @@ import time
 from typing import Any, Callable, Iterable
 
 from search import analysis, query as qm
-from search.documents import FACET_FIELDS, index_fields
-from search.results import Hit, SearchResults, facet_list, make_snippets
+from search.documents import FACET_FIELDS, FACET_LABEL_FIELD, index_fields
+from search.results import Hit, SearchResults, facet_list, label_facets, make_snippets
 
 #: Character-unigram fields: sent as one array value per Chinese run (search.analysis.char_tokens).
 CHAR_FIELDS = tuple(qm.CHAR_FIELDS.values())
@@ -26,7 +26,10 @@ TEXT_FIELDS = ("title", "title_py", "meta", "text", "transcript") + CHAR_FIELDS 
     f"f_{n}" for n in ("material", "period", "creator", "place", "dimensions", "ich_category", "ich_level", "inheritor", "region"))
 KEYWORD_FIELDS = ("id", "museum", "hall", "section", "object_type", "accession_number", "title_sort",
                   "facet_material", "facet_period", "facet_ich_category", "facet_ich_level",
-                  "has_3d", "has_video", "has_audio", "updated")
+                  "has_3d", "has_video", "has_audio", "updated", FACET_LABEL_FIELD)
+#: Aggregation that brings the facet label terms of the matching documents.
+LABELS_AGG = "facet_labels"
+LABELS_SIZE = 300
 FACET_SIZE = 30
 BULK_CHUNK = 500
 
@@ -135,6 +138,7 @@ def search_body(query: qm.SearchQuery) -> dict[str, Any]:
         "_source": ["id", "stored"],
         "aggs": {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACET_FIELDS.items()},
     }
+    body["aggs"][LABELS_AGG] = {"terms": {"field": FACET_LABEL_FIELD, "size": LABELS_SIZE}}
     if query.sort in ("date", "-date"):
         body["sort"] = [{"date_start": {"order": "asc" if query.sort == "date" else "desc", "missing": "_last"}}, {"id": "asc"}]
     elif query.sort == "title":
@@ -276,6 +280,8 @@ def results_from_response(query: qm.SearchQuery, response: dict, lang: str | Non
     for name in FACET_FIELDS:
         buckets = (response.get("aggregations") or {}).get(name, {}).get("buckets", [])
         facets[name] = facet_list({str(b["key"]): b["doc_count"] for b in buckets})
+    labels = [str(b["key"]) for b in (response.get("aggregations") or {}).get(LABELS_AGG, {}).get("buckets", [])]
+    facets = label_facets(facets, labels)
     total = response["hits"]["total"]
     total = total["value"] if isinstance(total, dict) else int(total)
     return SearchResults(total=total, page=query.page, per_page=query.per_page, hits=hits, facets=facets)

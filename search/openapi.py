@@ -72,10 +72,19 @@ def openapi_document(server: str = "") -> dict[str, Any]:
                 "object_type": {"type": ["string", "null"]},
                 "date_start": {"type": ["integer", "null"]}, "date_end": {"type": ["integer", "null"]},
                 "period": {"$ref": "#/components/schemas/LangMap"},
-                "thumbnail": {"type": ["string", "null"], "description": "IIIF image id (/iiif/3/<id>/info.json)"},
+                "thumbnail": {"type": ["string", "null"], "description": "IIIF image id (/iiif/3/<id>/info.json) of the first photo; null for items without one"},
+                "thumbnail_url": {"type": ["string", "null"], "format": "uri-reference",
+                                  "description": "URL of a still picture of the item for result lists, for every kind of media: "
+                                                 "the first photo (IIIF, 400 px wide), a 3D model's rendering (/media/<sha>/thumbnail.jpg), "
+                                                 "a video's poster (poster.jpg) or an audio recording's waveform (waveform.png); "
+                                                 "the same picture as the manifest's thumbnail. Null when the item has no media."},
                 "has_3d": {"type": "boolean"}, "has_video": {"type": "boolean"}, "has_audio": {"type": "boolean"}}},
             "FacetValue": {"type": "object", "required": ["value", "count"], "properties": {
-                "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}},
+                "value": {"type": "string", "description": "What the filter parameter takes"},
+                "count": {"type": "integer", "minimum": 0},
+                "label": {"$ref": "#/components/schemas/LangMap",
+                          "description": "The value in other languages, where the catalogue translates it "
+                                         "(object_type, material, period); absent otherwise"}}},
             "SearchResults": {"type": "object", "required": ["total", "page", "per_page", "hits", "facets"], "properties": {
                 "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},

@@ -10,6 +10,8 @@ from markupsafe import Markup, escape
 from search import analysis
 
 SNIPPET_CHARS = 160
+#: Width of the IIIF still of a photo in ``thumbnail_url`` (exhibits.iiif.THUMBNAIL_WIDTH).
+THUMBNAIL_WIDTH = 400
 
 
 @dataclass
@@ -20,8 +22,12 @@ class Hit:
     snippet: str | None = None
     highlights: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, base: str = "") -> dict[str, Any]:
+        """The API form of the hit; ``base`` (scheme and host) makes ``thumbnail_url`` absolute."""
         s = self.stored
+        still = s.get("thumbnail_url")
+        if not still and s.get("thumbnail"):  # indexed before thumbnail_url: the image's IIIF still
+            still = f"/iiif/3/{s['thumbnail']}/full/{THUMBNAIL_WIDTH},/0/default.jpg"
         return {
             "id": self.id,
             "title": s.get("title") or {},
@@ -35,6 +41,7 @@ class Hit:
             "date_end": s.get("date_end"),
             "period": s.get("period") or {},
             "thumbnail": s.get("thumbnail"),
+            "thumbnail_url": (base + still) if still and still.startswith("/") else still,
             "has_3d": bool(s.get("has_3d")),
             "has_video": bool(s.get("has_video")),
             "has_audio": bool(s.get("has_audio")),
@@ -49,12 +56,12 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[dict[str, Any]]]
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, base: str = "") -> dict[str, Any]:
         return {
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
-            "hits": [h.to_api() for h in self.hits],
+            "hits": [h.to_api(base) for h in self.hits],
             "facets": self.facets,
         }
 
@@ -66,6 +73,42 @@ class SearchResults:
 def facet_list(counts: dict[str, int], limit: int = 30) -> list[dict[str, Any]]:
     items = sorted(((v, c) for v, c in counts.items() if c > 0 and v != ""), key=lambda vc: (-vc[1], vc[0]))
     return [{"value": v, "count": int(c)} for v, c in items[:limit]]
+
+
+def label_facets(facets: dict[str, list[dict[str, Any]]], label_terms) -> dict[str, list[dict[str, Any]]]:
+    """Give facet values a ``label`` language map where the catalogue translates them: object_type and
+    material from the documents' label terms (search.documents.facet_label_terms), period from
+    search.periods. The ``value`` (what a filter takes) stays as it is."""
+    from search.documents import parse_label_term
+
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for term in label_terms:
+        parsed = parse_label_term(term)
+        if parsed is None:
+            continue
+        facet, value, lang, label = parsed
+        labels = found.setdefault((facet, value), {}).setdefault(lang, [])
+        if label not in labels and len(labels) < 3:
+            labels.append(label)
+    for name, entries in facets.items():
+        for entry in entries:
+            label = found.get((name, entry["value"]))
+            if name == "period" and label is None:
+                label = period_label(entry["value"])
+            if label:
+                entry["label"] = {"zh": [entry["value"]], **{k: sorted(v)[:1] for k, v in label.items()}}
+    return facets
+
+
+def period_label(zh: str) -> dict[str, list[str]] | None:
+    from search.periods import PERIODS
+
+    found = PERIODS.get(zh)
+    if not found or not found[2]:
+        return None
+    small = {"and", "of", "the"}
+    words = found[2][0].split()
+    return {"en": [" ".join(w if w in small and i else w[:1].upper() + w[1:] for i, w in enumerate(words))]}
 
 
 # ---------------------------------------------------------------- snippets

@@ -34,9 +34,9 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from search import query as qm
-from search.documents import FACET_FIELDS, index_fields
+from search.documents import FACET_FIELDS, FACET_LABEL_FIELD, index_fields
 from search.errors import IndexLockTimeout
-from search.results import Hit, SearchResults, facet_list, make_snippets
+from search.results import Hit, SearchResults, facet_list, label_facets, make_snippets
 
 LOCK_NAME = "jinshi-write.lock"
 MARKER_NAME = "jinshi-sync.json"
@@ -105,6 +105,7 @@ def make_schema() -> Schema:
         "facet_material": KEYWORD(**kw), "facet_period": KEYWORD(**kw),
         "facet_ich_category": KEYWORD(**kw), "facet_ich_level": KEYWORD(**kw),
         "has_3d": ID, "has_video": ID, "has_audio": ID,
+        FACET_LABEL_FIELD: KEYWORD(**kw),  # translations of facet values (search.documents.facet_label_terms)
         "updated": ID,
         "stored": STORED,
     }
@@ -434,7 +435,7 @@ class WhooshIndex:
                 score += fscore
         mask &= view.live
         total = int(np.count_nonzero(mask))
-        facets = view.facets(mask)
+        facets = label_facets(view.facets(mask), view.label_terms())
         hits: list[Hit] = []
         limit = query.offset + query.per_page
         if total and query.offset < total:
@@ -480,6 +481,8 @@ class WhooshIndex:
 # deletions), so a new index generation reuses the arrays of the segments it kept.
 
 _B, _K1 = 0.75, 1.2
+#: Unigram field → the word field analysed from the same text.
+_WORD_FIELD = {chars: word for word, chars in qm.CHAR_FIELDS.items()}
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_W = np.zeros(0, dtype=np.float64)
@@ -590,6 +593,16 @@ class _Segment:
                                       np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32))
         self._lengths: dict[str, np.ndarray] = {}
         self._titles: list | None = None
+        self._labels: list[str] | None = None
+
+    def label_terms(self) -> list[str]:
+        """The facet label terms of the segment (its lexicon only: no postings are read)."""
+        if self._labels is None:
+            self._labels = []
+            if FACET_LABEL_FIELD in set(self.reader.indexed_field_names()):
+                self._labels = [t.decode("utf-8") if isinstance(t, bytes) else t
+                                for t in self.reader.lexicon(FACET_LABEL_FIELD)]
+        return self._labels
 
     @staticmethod
     def _dates(segreader, n):
@@ -691,6 +704,9 @@ class _View:
         self._lengths: dict[str, np.ndarray] = {}
         self._title_rank: np.ndarray | None = None
 
+    def label_terms(self) -> list[str]:
+        return [t for seg in self.segments for t in seg.label_terms()]
+
     @staticmethod
     def _cat(parts, dtype):
         return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
@@ -750,7 +766,10 @@ class _View:
             score += s
         return mask, score
 
-    def phrase(self, clause: qm.Clause) -> tuple[np.ndarray, np.ndarray]:
+    def phrase(self, clause: qm.Clause, known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Documents with the clause's tokens in order (each 1..slop positions after the previous one)
+        and Whoosh's phrase score (the sum of the tokens' term scores). ``known``: documents already
+        known to contain the phrase, whose positions need no checking (see :meth:`groups`)."""
         fieldname = clause.field
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n)
@@ -769,6 +788,14 @@ class _View:
             for b in btexts[1:]:
                 cand = np.intersect1d(cand, lists[b][0], assume_unique=True)
             if not cand.size:
+                continue
+            sure = known[cand + offset] if known is not None else None
+            if sure is not None and sure.any():
+                surely, cand = cand[sure], cand[~sure]
+            else:
+                surely = cand[:0]
+            if not cand.size:
+                self._phrase_score(clause, lists, btexts, surely, offset, mask, score)
                 continue
             # Whoosh's SpanNear2(ordered, mindist=1): each word 1..slop positions after the previous one;
             # positions are keyed (candidate row, position) and chained word by word
@@ -792,17 +819,22 @@ class _View:
                 ends = keys[ok]
                 if not ends.size:
                     break
-            if ends is None or not ends.size:
-                continue
-            docs = cand[np.unique(ends // width)]
-            total = np.zeros(docs.size)
-            for b, tok in zip(btexts, clause.tokens):
-                ids, w, _v = lists[b]
-                where = np.searchsorted(ids, docs)
-                total += self.term_scores(fieldname, tok, docs + offset, w[where])
-            mask[docs + offset] = True
-            score[docs + offset] = total * clause.boost if clause.boost != 1.0 else total
+            docs = cand[np.unique(ends // width)] if ends is not None and ends.size else cand[:0]
+            if surely.size:
+                docs = np.union1d(docs, surely)
+            self._phrase_score(clause, lists, btexts, docs, offset, mask, score)
         return mask, score
+
+    def _phrase_score(self, clause, lists, btexts, docs, offset, mask, score) -> None:
+        if not docs.size:
+            return
+        total = np.zeros(docs.size)
+        for b, tok in zip(btexts, clause.tokens):
+            ids, w, _v = lists[b]
+            where = np.searchsorted(ids, docs)
+            total += self.term_scores(clause.field, tok, docs + offset, w[where])
+        mask[docs + offset] = True
+        score[docs + offset] = total * clause.boost if clause.boost != 1.0 else total
 
     def clause(self, clause: qm.Clause) -> tuple[np.ndarray, np.ndarray] | None:
         if clause.prefix:
@@ -870,8 +902,18 @@ class _View:
         done = []
         for alternatives in groups:
             found = []
+            words: dict[tuple[str, str], np.ndarray] = {}
             for c in alternatives:
-                r = self.groups(c.groups) if isinstance(c, qm.AllOf) else self.clause(c)
+                if isinstance(c, qm.AllOf):
+                    r = self.groups(c.groups)
+                elif len(c.tokens) > 1 and not c.prefix and c.field in _WORD_FIELD:
+                    # the characters of a Chinese word, in the unigram field beside the word's field: every
+                    # document with the word there has them in a row (a jieba word is a piece of a run)
+                    r = self.phrase(c, known=words.get((_WORD_FIELD[c.field], "".join(c.tokens))))
+                else:
+                    r = self.clause(c)
+                    if r is not None and len(c.tokens) == 1 and not c.prefix:
+                        words[(c.field, c.tokens[0])] = r[0]
                 if r is not None:
                     found.append(r)
             if not found:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from search.errors import QueryError
 from search.query import FACETS, HELP, MAX_PER_PAGE, SORTS, parse_query
-from viewer.context import runtime
+from viewer.context import base_url, runtime
 from viewer.i18n import current_language
 
 bp = Blueprint("search", __name__)
@@ -80,6 +80,10 @@ def page():
         error = exc.message
         query = None
     labels = _labels()
+    for name, entries in (results.facets if results else {}).items():
+        for entry in entries:  # object_type, material and period values the catalogue translates
+            if entry.get("label"):
+                labels.setdefault(name, {}).setdefault(entry["value"], entry["label"])
     status = 400 if error else 200
     return render_template(
         "search.html", q=request.args.get("q", ""), query=query, results=results, error=error,
@@ -112,7 +116,7 @@ def api_search():
         response.status_code = 400
         return _cors(response)
     lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
-    return _cors(jsonify(runtime().index.search(query, lang=lang).to_api()))
+    return _cors(jsonify(runtime().index.search(query, lang=lang).to_api(base_url())))
 
 
 @bp.route("/api/items/<item_id>")

@@ -39,9 +39,11 @@ def search(query, as_json, page, per_page, sort, filters, lang):
             click.echo(json.dumps({"error": "Bad Request", "status": 400, "message": exc.message}, ensure_ascii=False))
             sys.exit(2)
         raise click.UsageError(exc.message) from None
-    results = _runtime().index.search(parsed, lang=lang)
+    rt = _runtime()
+    results = rt.index.search(parsed, lang=lang)
     if as_json:
-        click.echo(json.dumps(results.to_api(), ensure_ascii=False))
+        # thumbnail_url: absolute with JINSHI_BASE_URL, else a path on the server
+        click.echo(json.dumps(results.to_api(rt.settings.base_url), ensure_ascii=False))
         return
     _print_table(results, lang)
 
