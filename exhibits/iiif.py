@@ -106,21 +106,28 @@ def metadata_entries(item: Item) -> list[KeyValueString]:
         if value:
             entries.append(KeyValueString(label={"zh": [field.zh], "en": [field.en]}, value=value))
     if item.date_start is not None or item.date_end is not None:
-        entries.append(KeyValueString(label={"zh": ["纪年"], "en": ["Date"]}, value={"none": [format_years(item.date_start, item.date_end)]}))
+        entries.append(KeyValueString(label={"zh": ["纪年"], "en": ["Date"]}, value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
     entries.append(KeyValueString(label={"zh": ["馆"], "en": ["Museum"]}, value=_label(item.museum.title, item.museum.slug)))
     if item.hall:
         entries.append(KeyValueString(label={"zh": ["展厅"], "en": ["Hall"]}, value=_label(item.hall.title, item.hall.slug)))
     return entries
 
 
-def format_years(start: int | None, end: int | None) -> str:
-    def one(year: int | None) -> str:
+def format_years(start: int | None, end: int | None, lang: str = "en") -> str:
+    """``-1046, -771`` → "1046 BCE – 771 BCE" or "公元前1046年—前771年"."""
+    def one(year: int | None, first: bool = True) -> str:
         if year is None:
             return "?"
+        if lang == "zh":
+            if year < 0:
+                return f"{'公元' if first else ''}前{-year}年"
+            return f"{'公元' if first else ''}{year}年"
         return f"{-year} BCE" if year < 0 else f"{year} CE"
 
     if start == end or end is None:
         return one(start)
+    if lang == "zh":
+        return f"{one(start)}—{one(end, first=(start or 0) < 0 <= end)}"
     return f"{one(start)} – {one(end)}"
 
 

@@ -73,3 +73,13 @@ def test_manifest_etag_and_json_ld_content_type(client, ingested):
     again = client.get("/iiif/items/cu-mirror/manifest", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert json.loads(first.get_data(as_text=True))["type"] == "Manifest"
+
+
+def test_dates_read_naturally_in_both_languages():
+    from exhibits.iiif import format_years
+
+    assert format_years(-1046, -771) == "1046 BCE – 771 BCE"
+    assert format_years(-1046, -771, "zh") == "公元前1046年—前771年"
+    assert format_years(-206, 8, "zh") == "公元前206年—公元8年"
+    assert format_years(1368, 1644, "zh") == "公元1368年—1644年"
+    assert format_years(-300, None) == "300 BCE"

@@ -40,6 +40,7 @@ def test_item_page_shows_bilingual_metadata_deep_zoom_and_permalink(client, inge
     assert "兽面纹鼎" in html  # the other language's title is shown too
     assert "<dt>Material</dt><dd>bronze</dd>" in html
     assert "<dt>Date</dt><dd>1600 BCE – 1046 BCE</dd>" in html
+    assert "<dt>纪年</dt><dd>公元前1600年—前1046年</dd>" in client.get("/items/cu-ding?lang=zh").get_data(as_text=True)
     assert 'href="http://creativecommons.org/licenses/by-nc/4.0/" rel="license"' in html
     assert 'href="http://museum.test/items/cu-ding"' in html
     assert ingested["ding.jpg"].image_id in html and ingested["ding-back.png"].image_id in html
