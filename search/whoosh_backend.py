@@ -81,6 +81,31 @@ class GapTokenizer(Tokenizer):
             yield t
 
 
+class UnigramText(TEXT):
+    """A ``*_chars`` field: :class:`GapTokenizer`'s postings, made without Whoosh's token objects (these
+    fields hold about as many tokens as all the others together, so the writer's time matters)."""
+
+    def index(self, value, **kwargs):
+        from search.analysis import GAP, GAP_POSITIONS
+
+        poses: dict[str, list[int]] = {}
+        pos = 0
+        for text in value.split():
+            if text == GAP:
+                pos += GAP_POSITIONS
+                continue
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [pos]
+            else:
+                found.append(pos)
+            pos += 1
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for text, positions in poses.items():  # what Positions.word_values yields, in the same order
+            yield text.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions)
+
+
 def make_schema() -> Schema:
     ws = SpaceSeparatedTokenizer()
     positional = dict(analyzer=ws, phrase=True, stored=False)
@@ -96,8 +121,8 @@ def make_schema() -> Schema:
         "text": TEXT(**positional),
         "transcript": TEXT(**positional),
         # character unigrams of the Chinese runs (search.analysis.char_tokens), for substring matches
-        "title_chars": TEXT(**gapped), "meta_chars": TEXT(**gapped), "text_chars": TEXT(**gapped),
-        "transcript_chars": TEXT(**gapped),
+        "title_chars": UnigramText(**gapped), "meta_chars": UnigramText(**gapped), "text_chars": UnigramText(**gapped),
+        "transcript_chars": UnigramText(**gapped),
         # dates are matched from their columns (see _View.evaluate), so no tiered range terms (shift_step=0)
         "date_start": NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=0),
         "date_end": NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=0),
