@@ -3,6 +3,8 @@
 Query language (documented on the search page, :data:`HELP`)::
 
     青铜 鼎              words (all must match; Chinese is segmented, 青銅 = 青铜, pinyin qingtong / qt)
+    镜  弦纹铜镜         Chinese also matches inside words: any character or run of characters of a
+                         title or text (whole words rank higher)
     "bronze ding"        a phrase
     material:青铜        field:value on a profile field (see FIELDS); field:"a phrase"; field:(a OR b)
     period:商  商代       a period name: its text, or a date range overlapping the dynasty's years

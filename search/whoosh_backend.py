@@ -202,6 +202,29 @@ def _install_length_cache() -> None:
 
 _install_length_cache()
 
+
+def _install_lean_pool_add() -> None:
+    """Whoosh's ``PostingPool.add`` (called once per posting: about 300 a record) without its type
+    asserts, with the same size accounting, so the same runs are written."""
+    from whoosh.writing import PostingPool
+
+    if getattr(PostingPool, "_jinshi_lean_add", False):
+        return
+
+    def add(self, item):
+        # item = (fieldname, tbytes, docnum, weight, vbytes); 150 = the constant part of Whoosh's estimate
+        self.fieldnames.add(item[0])
+        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    PostingPool.add = add
+    PostingPool._jinshi_lean_add = True
+
+
+_install_lean_pool_add()
+
 BUILD_LIMIT_MB = 256
 BUILD_CHUNK = 200
 

@@ -123,3 +123,15 @@ def test_elasticsearch_results_carry_the_labels_too():
     facets = results_from_response(query, response).facets
     assert facets["material"] == [{"value": "青铜", "count": 2, "label": {"zh": ["青铜"], "en": ["bronze"]}}]
     assert facets["period"] == [{"value": "西周", "count": 1, "label": {"zh": ["西周"], "en": ["Western Zhou"]}}]
+
+
+def test_two_values_with_one_translation_are_told_apart(rt, client):
+    with rt.db.session() as s:
+        item = s.get(Item, "tl-002")
+        item.object_type = "簋"
+        item.metadata_ = dict(item.metadata_, object_type=lm("簋", "ding"))
+    from search.sync import reindex_items
+
+    reindex_items(rt.db, rt.index, ["tl-002"])
+    html = client.get("/search?q=*&lang=en").get_data(as_text=True)
+    assert "ding (鼎)</a>" in html and "ding (簋)</a>" in html

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from search.errors import QueryError
 from search.query import FACETS, HELP, MAX_PER_PAGE, SORTS, parse_query
 from viewer.context import base_url, runtime
-from viewer.i18n import current_language
+from viewer.i18n import current_language, pick
 
 bp = Blueprint("search", __name__)
 
@@ -81,9 +81,16 @@ def page():
         query = None
     labels = _labels()
     for name, entries in (results.facets if results else {}).items():
+        shown: dict[str, list[str]] = {}
         for entry in entries:  # object_type, material and period values the catalogue translates
             if entry.get("label"):
-                labels.setdefault(name, {}).setdefault(entry["value"], entry["label"])
+                label = labels.setdefault(name, {}).setdefault(entry["value"], entry["label"])
+                shown.setdefault(pick(label), []).append(entry["value"])
+        lang = current_language()
+        for text, values in shown.items():
+            if len(values) > 1 and lang != "zh":  # two values, one translation (铜镜 and 镜: mirror): tell them apart
+                for value in values:
+                    labels[name][value] = {lang: [f"{text} ({value})"]}
     status = 400 if error else 200
     return render_template(
         "search.html", q=request.args.get("q", ""), query=query, results=results, error=error,
