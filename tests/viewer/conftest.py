@@ -1,7 +1,10 @@
 """An app whose catalogue holds a few ingested items (photos, a record without media)."""
+import dataclasses
+
 import pytest
 
 from ingest.batch import ingest_batch
+from tests.support.live import browser, serve
 from tests.support.media import make_photo
 
 HEADER = "id,museum,hall,section,title_zh,title_en,object_type,period,date_start,date_end,material,dimensions,creator,place,accession_number,description_zh,description_en,rights,files,material_en\n"
@@ -25,3 +28,18 @@ def ingested(museum_runtime, tmp_path):
     results += list(ingest_batch(museum_runtime, metadata=folder / "draft.csv", draft=True))
     assert all(r.status == "ingested" for r in results), results
     return {r.file.rsplit("/", 1)[-1]: r for r in results if r.file}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright (one per test module)."""
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture
+def live_url(app, settings):
+    """The app on a real loopback server; IIIF ids follow the server's own address."""
+    app.extensions["jinshi"].settings = dataclasses.replace(settings, base_url="")
+    with serve(app) as url:
+        yield url

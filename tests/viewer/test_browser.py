@@ -1,23 +1,12 @@
 """The pages as a visitor sees them, in a real headless Chromium (Debian's package)."""
 import pytest
 
-from tests.support.live import browser, serve
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(app, ingested, settings):
-    # the app's base URL must be the live server's, so IIIF ids resolve in the browser
-    app.extensions["jinshi"].settings = settings.__class__(**{**settings.__dict__, "base_url": ""})
-    with serve(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
+def site(ingested, live_url):
+    return live_url
 
 
 def test_item_page_opens_deep_zoom_and_loads_tiles(site, chromium, ingested):

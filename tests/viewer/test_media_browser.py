@@ -1,24 +1,15 @@
 """3D, video and transcript behaviour in a real headless Chromium (Debian's package)."""
 import pytest
 
-from tests.support.live import browser, serve
 from tests.support.media_items import ingest_media_items
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(app, museum_runtime, settings, tmp_path):
+def site(museum_runtime, tmp_path, live_url):
     ingest_media_items(museum_runtime, tmp_path / "media")
-    app.extensions["jinshi"].settings = settings.__class__(**{**settings.__dict__, "base_url": ""})
-    with serve(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
+    return live_url
 
 
 def test_model_viewer_loads_the_glb(site, chromium):
