@@ -15,7 +15,6 @@ random access, so libvips decodes it whole).
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
 import resource

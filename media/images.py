@@ -7,7 +7,6 @@ limit, unsupported kinds. ``make_pyramid`` streams a photo into a pyramidal tile
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -1,7 +1,6 @@
 """media.models3d: every accepted format, normalisation, web LOD, thumbnail, and hostile input."""
 from __future__ import annotations
 
-import io
 import json
 import struct
 import zipfile

@@ -4,7 +4,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 
 from search.es_backend import ElasticsearchIndex, bulk_actions, index_body, search_body
 from search.query import parse_query

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from media.images import make_pyramid
-from media.store import MediaStore
 
 BASE = "http://museum.example.org"
 

@@ -18,7 +18,6 @@ from PIL import Image, ImageDraw  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from media.images import make_pyramid  # noqa: E402
-from media.store import MediaStore  # noqa: E402
 
 
 def validator_image(path: Path) -> Path:

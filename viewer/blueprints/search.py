@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from search.errors import QueryError
-from search.query import FACETS, HELP, MAX_PER_PAGE, SORTS, parse_query
+from search.query import FACETS, HELP, SORTS, parse_query
 from viewer.context import base_url, runtime
 from viewer.i18n import current_language, pick
 
