@@ -56,3 +56,17 @@ def test_start_time_from_the_url(site, chromium):
     page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 1.5) < 0.1", timeout=20000)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.close()
+
+
+def test_pages_pass_axe_wcag_21_aa(ingested, site, chromium):
+    """axe-core (from npm) finds no WCAG 2.1 A/AA violations on each kind of page, in both languages."""
+    page = chromium.new_page()
+    for path in ("/", "/museums/copper?lang=en", "/museums/copper/halls/bronze-vessels", "/items/cu-ding?lang=en",
+                 "/items/cu-record", "/items/media-ding", "/items/media-carving?lang=en", "/items/media-song",
+                 "/search?q=铜", "/search?q=%22unbalanced&lang=en", "/nowhere"):
+        page.goto(f"{site}{path}")
+        page.add_script_tag(url=f"{site}/vendor/axe-core/axe.min.js")
+        result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        problems = [(v["id"], v["nodes"][0]["target"]) for v in result["violations"]]
+        assert problems == [], f"{path}: {problems}"
+    page.close()
