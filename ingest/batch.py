@@ -74,6 +74,8 @@ def ingest_batch(
     places = _check_places(runtime, records, metadata)
     for record in records:
         yield from _ingest_item(runtime, record, places[record.id], draft, progress)
+    # even when every item was unchanged, leave the index caught up with the catalogue
+    _sync_index(runtime, [])
 
 
 def records_from_paths(paths: list[Path], museum: str | None, hall: str | None) -> list[ItemRecord]:
