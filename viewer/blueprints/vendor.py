@@ -16,7 +16,6 @@ PACKAGES = {
     "openseadragon": "openseadragon/build/openseadragon",
     "mirador": "mirador/dist",
     "model-viewer": "@google/model-viewer/dist",
-    "video.js": "video.js/dist",
     "axe-core": "axe-core",
 }
 
