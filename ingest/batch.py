@@ -176,8 +176,8 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
     for path, reason in orphans:
         results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: {reason}")
 
+    hashes = {path: sha256_file(path) for path, _ in detected}  # read once; used to skip and to store
     if not results:
-        hashes = {str(path): sha256_file(path) for path, _ in detected}
         fingerprint = hashlib.sha256((record.fingerprint() + repr(sorted(hashes.values())) + str(draft)).encode()).hexdigest()
         if _unchanged(runtime, record.id, fingerprint):
             for path in record.files or [None]:
@@ -192,7 +192,7 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
         if entry.path in results:
             continue
         try:
-            sha, size, created = _store(runtime, entry.path)
+            sha, size, created = _store(runtime, entry.path, hashes[entry.path])
             if created:
                 stored_here.append(sha)
             handler = handler_for(entry.detected.kind)
@@ -248,8 +248,8 @@ def _check_file(path: Path, max_bytes: int) -> str | None:
     return None
 
 
-def _store(runtime: Any, path: Path) -> tuple[str, int, bool]:
-    sha = sha256_file(path)
+def _store(runtime: Any, path: Path, sha: str) -> tuple[str, int, bool]:
+    """Store an original already hashed as ``sha``; copying re-hashes, so the stored name is always true."""
     if runtime.store.has_original(sha):
         return sha, path.stat().st_size, False
     stored = runtime.store.put_file(path, max_bytes=runtime.settings.max_file_bytes)
