@@ -43,6 +43,24 @@ def museum_items(session: Session, museum_id: int) -> list[Item]:
     return list(session.scalars(query.order_by(Item.position, Item.id)))
 
 
+def neighbours(session: Session, item_: Item) -> tuple[tuple[str, dict] | None, tuple[str, dict] | None]:
+    """(id, title) of the visible items before and after this one in its hall (ids and titles only)."""
+    if item_.hall_id is None:
+        return None, None
+    rows = session.execute(
+        select(Item.id, Item.title)
+        .where(Item.state == "ready", Item.published.is_(True), Item.hall_id == item_.hall_id)
+        .order_by(Item.position, Item.id)
+    ).all()
+    ids = [row.id for row in rows]
+    if item_.id not in ids:
+        return None, None
+    at = ids.index(item_.id)
+    previous = tuple(rows[at - 1]) if at > 0 else None
+    following = tuple(rows[at + 1]) if at + 1 < len(rows) else None
+    return previous, following
+
+
 def item(session: Session, item_id: str, public: bool = True) -> Item | None:
     query = select(Item).where(Item.id == item_id).options(
         selectinload(Item.assets), selectinload(Item.museum), selectinload(Item.hall), selectinload(Item.section)

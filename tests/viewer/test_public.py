@@ -87,3 +87,10 @@ def test_error_pages_are_html_for_people_and_json_for_apis(client):
     assert page.status_code == 404 and page.mimetype == "text/html"
     api = client.get("/iiif/items/nowhere/manifest")
     assert api.status_code == 404 and api.get_json()["status"] == 404
+
+
+def test_items_link_to_their_neighbours_in_the_hall(client, ingested):
+    mirror = client.get("/items/cu-mirror?lang=en").get_data(as_text=True)
+    assert 'rel="next" href="/items/cu-record">Copper ingot fragment →' in mirror and 'rel="prev"' not in mirror
+    record = client.get("/items/cu-record?lang=en").get_data(as_text=True)
+    assert 'rel="prev" href="/items/cu-mirror">← Mirror with four nipples' in record and 'rel="next"' not in record

@@ -49,11 +49,7 @@ def hall(museum_slug: str, hall_slug: str, section_slug: str | None = None):
 @bp.route("/items/<item_id>")
 def item(item_id: str):
     item_ = get_item_or_404(item_id)
-    siblings = catalogue.hall_items(db_session(), item_.hall_id) if item_.hall_id else []
-    ids = [s.id for s in siblings]
-    position = ids.index(item_.id) if item_.id in ids else -1
-    previous = siblings[position - 1] if position > 0 else None
-    following = siblings[position + 1] if 0 <= position < len(siblings) - 1 else None
+    previous, following = catalogue.neighbours(db_session(), item_)
     return render_template(
         "item.html", item=item_, permalink=f"{base_url()}/items/{item_.id}",
         previous=previous, following=following, start=request.args.get("t", type=float),
