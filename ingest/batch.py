@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 
 from exhibits.models import Asset, Change, Hall, Item, Museum, Section
-from ingest.detect import MODEL_BUFFER, Detected, detect, mislabelled
+from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
 from ingest.metadata import ItemRecord, MetadataError, read_metadata
@@ -166,17 +166,11 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
             )
         else:
             detected.append((path, kind))
-    referenced = _names_referenced_by_models(detected)
-    for path, kind in unknown:
-        if path.name in referenced:
-            detected.append((path, MODEL_BUFFER))
-        else:
-            results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: unsupported file: its content is {kind.label}, not an image, 3D model, video or audio file")
-    media, orphans = group_files(detected)
+    media, orphans = group_files(detected, unknown)
     for path, reason in orphans:
         results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: {reason}")
 
-    hashes = {path: sha256_file(path) for path, _ in detected}  # read once; used to skip and to store
+    hashes = {path: sha256_file(path) for path, _ in [*detected, *unknown]}  # read once: to skip and to store
     if not results:
         fingerprint = hashlib.sha256((record.fingerprint() + repr(sorted(hashes.values())) + str(draft)).encode()).hexdigest()
         if _unchanged(runtime, record.id, fingerprint):
@@ -225,14 +219,6 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
     for path in record.files:
         asset_id, sha, kind = by_path.get(path, (None, None, None))
         yield FileResult(str(path), "ingested", record.id, asset_id, sha if kind == "image" else None)
-
-
-def _names_referenced_by_models(files: list[tuple[Path, Detected]]) -> str:
-    """Text of the item's .gltf and .mtl files, where buffers and textures are named."""
-    return " ".join(
-        path.read_text(encoding="utf-8", errors="replace")[:1_000_000]
-        for path, kind in files if kind.format in ("gltf", "mtl")
-    )
 
 
 def _check_file(path: Path, max_bytes: int) -> str | None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.detect import Detected
+from ingest.detect import MODEL_BUFFER, Detected
 from ingest.handlers import MediaFile
 from media.errors import MediaError
 
@@ -80,23 +80,35 @@ def _caption_problem(path: Path) -> str | None:
     return None
 
 
-def group_files(files: list[tuple[Path, Detected]]) -> tuple[list[MediaFile], list[tuple[Path, str]]]:
-    """Split detected files into media files with their companions, and orphans with a reason."""
+def group_files(
+    files: list[tuple[Path, Detected]], unknown: list[tuple[Path, Detected]] = ()
+) -> tuple[list[MediaFile], list[tuple[Path, str]]]:
+    """Split detected files into media files with their companions, and orphans with a reason.
+
+    ``unknown`` are files whose content was not recognised: one that a .gltf or .mtl of the
+    item names (a glTF buffer) is the model's companion; any other is refused.
+    """
     media = [MediaFile(path, detected) for path, detected in files if detected.kind in MEDIA_KINDS]
     others = [(path, detected) for path, detected in files if detected.kind not in MEDIA_KINDS]
     models = [m for m in media if m.detected.kind == "model"]
-    material_text = " ".join(
-        p.read_text(errors="replace") for p, d in others if d.format == "mtl"
-    ) + " ".join(
-        m.path.read_text(errors="replace")[:200_000] for m in models if m.detected.format == "gltf"
+    # .mtl and .gltf files name their textures and buffers; read them once
+    named = " ".join(
+        path.read_text(encoding="utf-8", errors="replace")[:1_000_000]
+        for path, detected in files if detected.format in ("mtl", "gltf")
     )
     # textures named by a material library or a .gltf belong to the model, not to the gallery
-    if models and material_text:
+    if models and named:
         for entry in list(media):
-            if entry.detected.kind == "image" and entry.path.name in material_text:
+            if entry.detected.kind == "image" and entry.path.name in named:
                 media.remove(entry)
                 others.append((entry.path, entry.detected))
-    orphans: list[tuple[Path, str]] = []
+    unsupported: list[tuple[Path, str]] = []
+    for path, detected in unknown:
+        if models and path.name in named:
+            others.append((path, MODEL_BUFFER))
+        else:
+            unsupported.append((path, f"unsupported file: its content is {detected.label}, not an image, 3D model, video or audio file"))
+    orphans: list[tuple[Path, str]] = unsupported
     for path, detected in others:
         owner = None
         if detected.kind == "captions":
