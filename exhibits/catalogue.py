@@ -1,15 +1,16 @@
-"""Reading the catalogue for the public: only items that are ready and published are visible."""
+"""Reading the catalogue for the public: only items under :func:`exhibits.states.visible`."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exhibits.models import Asset, Hall, Item, Museum, Section
+from exhibits.states import visible
 
 
 def visible_items():
     """A select() of the items the public may see."""
-    return select(Item).where(Item.state == "ready", Item.published.is_(True))
+    return select(Item).where(visible())
 
 
 def museums(session: Session) -> list[Museum]:
@@ -26,7 +27,7 @@ def hall(session: Session, slug: str) -> Hall | None:
 
 def item_counts_by_hall(session: Session) -> dict[int, int]:
     rows = session.execute(
-        select(Item.hall_id, func.count()).where(Item.state == "ready", Item.published.is_(True)).group_by(Item.hall_id)
+        select(Item.hall_id, func.count()).where(visible()).group_by(Item.hall_id)
     )
     return {hall_id: count for hall_id, count in rows}
 
@@ -49,7 +50,7 @@ def neighbours(session: Session, item_: Item) -> tuple[tuple[str, dict] | None, 
         return None, None
     rows = session.execute(
         select(Item.id, Item.title)
-        .where(Item.state == "ready", Item.published.is_(True), Item.hall_id == item_.hall_id)
+        .where(visible(), Item.hall_id == item_.hall_id)
         .order_by(Item.position, Item.id)
     ).all()
     ids = [row.id for row in rows]
@@ -66,7 +67,7 @@ def item(session: Session, item_id: str, public: bool = True) -> Item | None:
         selectinload(Item.assets), selectinload(Item.museum), selectinload(Item.hall), selectinload(Item.section)
     )
     if public:
-        query = query.where(Item.state == "ready", Item.published.is_(True))
+        query = query.where(visible())
     return session.scalar(query)
 
 

@@ -50,11 +50,14 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Migrate the catalogue to the newest schema (idempotent)."""
+    """Migrate the catalogue to the newest schema (idempotent).
+
+    ``heads``: capabilities add their tables as branches off a common revision, merged later.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 class Database:

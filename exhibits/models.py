@@ -59,6 +59,8 @@ class Hall(Base):
     title: Mapped[LangMap] = mapped_column(JSON, default=dict)
     summary: Mapped[LangMap] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: :class:`exhibits.states.Publication`; halls from a halls file are published.
+    publication: Mapped[str] = mapped_column(String(16), default="published")
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     museum: Mapped[Museum] = relationship(back_populates="halls")
@@ -82,7 +84,7 @@ class Section(Base):
 
 
 class Item(Base):
-    """One catalogue record; visible to the public only when ``state == 'ready'`` and published."""
+    """One catalogue record; the public sees it only under :func:`exhibits.states.visible`."""
 
     __tablename__ = "item"
 
@@ -101,10 +103,11 @@ class Item(Base):
     rights: Mapped[str | None] = mapped_column(String(512))
     #: Hash of the metadata row and file hashes last ingested, so re-running a batch skips unchanged items.
     source_hash: Mapped[str | None] = mapped_column(String(64))
-    #: 'pending' while ingest works on it, 'ready' when every step succeeded, 'failed' otherwise.
+    #: :class:`exhibits.states.ItemState`: what ingest made of it.
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: :class:`exhibits.states.Publication`: the curator's decision (draft, published, withdrawn).
+    publication: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
@@ -118,7 +121,9 @@ class Item(Base):
 
     @property
     def visible(self) -> bool:
-        return self.state == "ready" and self.published
+        from exhibits.states import is_visible
+
+        return is_visible(self)
 
 
 class Asset(Base):
@@ -179,7 +184,26 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="curator")
     museums: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: Venue slugs a staff member runs (bookings, check-in), like ``museums`` for collections.
+    venues: Mapped[list[Any]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEntry(Base):
+    """Append-only record of every change, login, failed login and token use (who, when, what)."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: The acting user's name ('cli' for the command line, '' for an anonymous visitor).
+    actor: Mapped[str] = mapped_column(String(128), default="", index=True)
+    #: Dotted verb: 'item.publish', 'item.edit', 'login.failed', 'booking.create', ...
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    #: What it acted on: 'item:<id>', 'hall:<slug>', 'session:<id>', 'user:<name>'.
+    target: Mapped[str] = mapped_column(String(256), default="", index=True)
+    #: Details (changed fields with before/after, reasons); never personal data in the clear.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Change(Base):

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 
 from exhibits.models import Asset, Change, Hall, Item, Museum, Section
+from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
@@ -172,7 +173,7 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
 
     hashes = {path: sha256_file(path) for path, _ in [*detected, *unknown]}  # read once: to skip and to store
     if not results:
-        fingerprint = hashlib.sha256((record.fingerprint() + repr(sorted(hashes.values())) + str(draft)).encode()).hexdigest()
+        fingerprint = hashlib.sha256((record.fingerprint() + repr(sorted(hashes.values()))).encode()).hexdigest()
         if _unchanged(runtime, record.id, fingerprint):
             for path in record.files or [None]:
                 yield FileResult(str(path) if path else None, "unchanged", record.id)
@@ -291,6 +292,7 @@ def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprin
     with runtime.db.session() as session:
         item = session.get(Item, record.id)
         action = "Update"
+        first_version = item is None or item.state != ItemState.READY
         if item is None:
             item = Item(id=record.id, position=record.row or 0)
             session.add(item)
@@ -311,7 +313,8 @@ def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprin
                 position += 1
         item.state = "ready"
         item.error = None
-        item.published = not draft
+        if first_version:  # publication changes later only by an explicit publish or withdraw
+            item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
         item.source_hash = fingerprint
         session.add(Change(item_id=item.id, action=action))
         session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from exhibits.models import Change, Item
+from exhibits.states import visible
 from search.analysis import VERSION as ANALYSIS_VERSION
 from search.documents import item_document
 
@@ -75,7 +76,7 @@ def reindex_items(db, index, item_ids: Iterable[str] = (), full_check: bool = Tr
     if full_check and index.count() != visible_count(db):
         # something was deleted or changed without leaving a trace: compare ids
         with db.session() as session:
-            catalogue = set(session.scalars(select(Item.id).where(Item.state == "ready", Item.published.is_(True))))
+            catalogue = set(session.scalars(select(Item.id).where(visible())))
             indexed = index.ids()
             more, _ = _split(session, catalogue - indexed)
         extra = sorted(indexed - catalogue)
@@ -107,7 +108,7 @@ def _split(session, ids: set[str]) -> tuple[list[dict], list[str]]:
 
 def visible_count(db) -> int:
     with db.session() as session:
-        return session.scalar(select(func.count()).select_from(Item).where(Item.state == "ready", Item.published.is_(True)))
+        return session.scalar(select(func.count()).select_from(Item).where(visible()))
 
 
 def iter_visible_documents(db, batch: int = BATCH):
@@ -116,7 +117,7 @@ def iter_visible_documents(db, batch: int = BATCH):
     while True:
         with db.session() as session:
             items = list(session.scalars(
-                select(Item).where(Item.state == "ready", Item.published.is_(True), Item.id > last)
+                select(Item).where(visible(), Item.id > last)
                 .order_by(Item.id).limit(batch).options(*_options())))
             docs = [item_document(it) for it in items]
         if not docs:

@@ -156,7 +156,7 @@ def test_files_without_csv_need_a_place(museum_runtime, tmp_path):
     assert result.status == "ingested" and result.item == "Bronze-Axe"
     with museum_runtime.db.session() as session:
         item = session.get(Item, "Bronze-Axe")
-        assert item.state == "ready" and not item.published  # --draft
+        assert item.state == "ready" and item.publication == "draft"  # --draft
 
 
 def test_cli_json_lines_and_exit_status(cli, museum_runtime, batch):

@@ -142,7 +142,7 @@ def build_catalogue(db: Database) -> None:
             item = Item(id=iid, museum=museums[mslug], hall=halls[hslug], section=sections.get((hslug, sslug)),
                         title=lm(tzh, ten), description=lm(dzh, den), metadata_=meta, object_type=otype,
                         date_start=ds, date_end=de, accession_number=f"ACC-{iid.upper()}", state="ready",
-                        published=True, position=pos)
+                        publication="published", position=pos)
             for apos, kind in enumerate(kinds):
                 item.assets.append(Asset(sha256=f"{iid}-{kind}".ljust(64, "0")[:64], kind=kind, role="main",
                                          mime="application/octet-stream", filename=f"{iid}.{kind}", size=1,
@@ -156,7 +156,7 @@ def build_catalogue(db: Database) -> None:
             s.add(item)
         for iid, state, published, tzh, ten in HIDDEN:
             s.add(Item(id=iid, museum=museums["copper"], title=lm(tzh, ten), description={}, metadata_={},
-                       state=state, published=published))
+                       state=state, publication="published" if published else "draft"))
 
 
 def make_db(path: Path) -> Database:

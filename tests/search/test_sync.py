@@ -36,7 +36,7 @@ def test_items_appear_when_ready_and_disappear_when_unpublished_or_deleted(world
     assert "tl-900" in found(index, "未完成")
 
     with db.session() as s:
-        s.get(Item, "tl-001").published = False
+        s.get(Item, "tl-001").publication = "withdrawn"
     reindex_items(db, index, ["tl-001"])
     assert "tl-001" not in found(index, "兽面纹")
 
@@ -51,7 +51,7 @@ def test_a_failed_index_write_is_repaired_by_the_next_ingest(world, monkeypatch)
     db, index = world
     with db.session() as s:  # the catalogue commit succeeds...
         s.get(Item, "art-001").title = lm("新山水图", "New landscape")
-        s.get(Item, "art-003").published = False
+        s.get(Item, "art-003").publication = "draft"
 
     def crash(*args, **kwargs):  # ...and the process dies writing the index
         raise OSError("disk full")
