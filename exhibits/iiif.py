@@ -196,12 +196,15 @@ def hall_collection(hall: Hall, items: list[Item], base: str) -> Collection:
 
 
 def museum_collection(museum: Museum, base: str) -> Collection:
+    from exhibits.states import hall_is_public
+
     return Collection(
         id=museum_collection_id(base, museum.slug),
         label=_label(museum.title, museum.slug),
         summary=museum.summary or None,
         homepage=[{"id": f"{base}/museums/{museum.slug}", "type": "Text", "label": _label(museum.title, museum.slug), "format": "text/html"}],
-        items=[CollectionRef(id=hall_collection_id(base, h.slug), type="Collection", label=_label(h.title, h.slug)) for h in museum.halls],
+        items=[CollectionRef(id=hall_collection_id(base, h.slug), type="Collection", label=_label(h.title, h.slug))
+               for h in museum.halls if hall_is_public(h)],
     )
 
 

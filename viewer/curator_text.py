@@ -92,7 +92,9 @@ ZH: dict[str, str] = {
     "Actor": "操作人",
     "From": "从",
     "To": "至",
-    "This is a preview: visitors do not see this item yet.": "这是预览：访客目前还看不到这件展品。",
+    "This is a preview: visitors do not see this yet.": "这是预览：访客目前还看不到这些内容。",
+    "Hall": "展厅",
+    "Media": "媒体",
     "This is a preview of a withdrawn item: visitors no longer see it.": "这是已撤下展品的预览：访客已看不到它。",
     "Sections": "单元",
     "Museums": "博物馆",
@@ -103,6 +105,11 @@ def translate(message: str) -> str:
     if current_language() == "zh":
         return ZH.get(message) or text(message, "zh")
     return text(message, "en") if message not in ZH else message
+
+
+def init_app(app) -> None:
+    """``curator_text`` in every template (the preview banner on public pages)."""
+    app.context_processor(lambda: {"curator_text": translate})
 
 
 def install(bp: Blueprint) -> None:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, g, request
 
 from exhibits import catalogue, iiif, iiif_media
 from search.analysis import fold, to_simplified
-from viewer.context import base_url, db_session, get_item_or_404
+from viewer.context import base_url, db_session, get_hall_or_404, get_item_or_404
 
 bp = Blueprint("iiif_presentation", __name__, url_prefix="/iiif")
 
@@ -26,7 +26,8 @@ def _respond(resource) -> Response:
     if wants_ld:
         response.headers["Content-Type"] = PRESENTATION_PROFILE
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
+    # revalidated on every use (cheap with the ETag), so a withdrawn item leaves caches at once
+    response.headers["Cache-Control"] = "public, no-cache"
     response.add_etag()
     return response.make_conditional(request)
 
@@ -57,6 +58,6 @@ def museum_collection(slug: str):
 
 @bp.route("/halls/<slug>/collection")
 def hall_collection(slug: str):
-    hall = catalogue.hall(db_session(), slug) or abort(404)
-    items = catalogue.hall_items(db_session(), hall.id)
+    hall = get_hall_or_404(None, slug)
+    items = catalogue.hall_items(db_session(), hall.id, preview=bool(g.get("preview")))
     return _respond(iiif.hall_collection(hall, items, base_url()))
