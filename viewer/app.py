@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "viewer.blueprints.vendor",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
+    "viewer.blueprints.curator_items",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
