@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
     "viewer.blueprints.curator_items",
+    "viewer.blueprints.curator_halls",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.

@@ -116,6 +116,10 @@ ZH: dict[str, str] = {
     "ingest": "批量导入",
     "assets": "文件",
     "Search": "搜索",
+    "Created.": "已创建。",
+    "Download as a halls file (YAML)": "下载为展厅文件（YAML）",
+    "The same structure jinshi halls load reads.": "与 jinshi halls load 读取的结构相同。",
+    "The first image of the hall": "展厅的第一张图像",
     "Museums": "博物馆",
 }
 

@@ -29,7 +29,7 @@ def museum(museum_slug: str):
     session = db_session()
     return render_template(
         "museum.html", museum=museum_, counts=catalogue.item_counts_by_hall(session),
-        covers=_hall_covers(catalogue.museum_items(session, museum_.id)),
+        covers=_hall_covers(catalogue.museum_items(session, museum_.id), museum_.halls),
     )
 
 
@@ -73,8 +73,14 @@ def mirador():
     return render_template("mirador.html", manifest=manifest)
 
 
-def _hall_covers(items):
+def _hall_covers(items, halls=()):
+    """Each hall's cover: the image of the item a curator chose, else the hall's first image."""
+    chosen = {hall.id: hall.cover_item for hall in halls if hall.cover_item}
     covers = {}
+    for entry in items:
+        image = catalogue.first_image(entry) if chosen.get(entry.hall_id) == entry.id else None
+        if image:
+            covers[entry.hall_id] = image
     for entry in items:
         image = catalogue.first_image(entry)
         if image and entry.hall_id not in covers:
