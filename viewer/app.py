@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "viewer.blueprints.curator_api",
     "viewer.blueprints.curator_items",
     "viewer.blueprints.curator_halls",
+    "viewer.blueprints.curator_audit",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
