@@ -142,6 +142,7 @@ def assets(item_id: str):
 @bp.post("/<item_id>/delete")
 @login_required
 def delete(item_id: str):
+    curation.get_item(db_session(), current_identity(), item_id)  # 404/403 before anything else
     if request.form.get("confirm") != item_id:
         flash(translate("Type the item's id to confirm the deletion."), "error")
         return redirect(url_for(".edit", item_id=item_id))
