@@ -34,7 +34,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]")
 
 #: Version of the analysis: an index whose sync marker records another one is rebuilt (search.sync).
-VERSION = 2
+VERSION = 3
 #: In a ``*_chars`` field's analysed text, the token that separates runs: no position, a gap of
 #: :data:`GAP_POSITIONS` positions (Whoosh: search.whoosh_backend.GapTokenizer; Elasticsearch: the
 #: runs are sent as array values, whose ``position_increment_gap`` is the same).
@@ -170,6 +170,19 @@ def char_tokens(text: str) -> str:
     if not text or not _HAN.search(text):
         return ""
     return f" {GAP} ".join(" ".join(run) for run in _HAN_RUN.findall(to_simplified(text)))
+
+
+def is_han_run(text: str) -> bool:
+    """True when ``text`` is one run of Chinese characters (no spaces, Latin or punctuation)."""
+    return bool(text) and _HAN_RUN.fullmatch(text) is not None
+
+
+def query_words(text: str) -> list[str]:
+    """Query-time jieba words of a Chinese run (simplified), with the user dictionary."""
+    _init()
+    import jieba
+
+    return jieba.lcut(to_simplified(text))
 
 
 def query_runs(text: str) -> list[tuple[str, list[str]]]:

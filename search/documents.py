@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote
 from datetime import datetime, timezone
 from typing import Any
 
+from exhibits import dates
 from search import analysis, periods
 
 #: Profile fields copied from ``Item.metadata_`` (each a language map).
@@ -156,6 +157,17 @@ def facet_value(langmap: dict[str, list[str]] | None) -> list[str]:
     return [analysis.to_simplified(v).replace(",", " ").strip() for v in values if v.strip()][:8]
 
 
+def period_years(doc: dict[str, Any]) -> tuple[int, int] | None:
+    """Years of an undated document read from its period text (明万历 → 1573–1620), as ingest reads
+    date text (exhibits.dates), so ``date:1600..1610`` finds it."""
+    for values in (doc.get("period") or {}).values():
+        for value in values:
+            span = dates.parse_years(value)
+            if span is not None:
+                return span
+    return None
+
+
 def period_facet(doc: dict[str, Any]) -> list[str]:
     found = []
     for values in (doc.get("period") or {}).values():
@@ -164,7 +176,7 @@ def period_facet(doc: dict[str, Any]) -> list[str]:
             if zh:
                 found.append(zh)
     if not found:
-        derived = periods.from_years(doc.get("date_start"), doc.get("date_end"))
+        derived = periods.from_years(doc.get("date_start"), doc.get("date_end")) or periods.from_years(*(period_years(doc) or (None, None)))
         if derived:
             found.append(derived)
         else:
@@ -184,15 +196,24 @@ def title_sort_key(doc: dict[str, Any]) -> str:
     return ""
 
 
+def object_type_text(doc: dict[str, Any]) -> str:
+    """The object type as searchable words: its value and its labels (铜镜, mirror)."""
+    parts = [doc.get("object_type") or "", _all_text(doc.get("object_type_label"))]
+    return " ".join(p for p in parts if p)
+
+
 def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     """The analysed fields of a document (identical input for every backend)."""
     title_text = _all_text(doc.get("title"))
     meta_parts = [_all_text(doc.get(name)) for name in PROFILE_FIELDS]
     meta_parts.append(doc.get("accession_number") or "")
+    meta_parts.append(object_type_text(doc))
     transcript = " ".join(c["text"] for c in doc.get("transcript") or [])
     meta_text = " ".join(p for p in meta_parts if p)
     text = _all_text(doc.get("description")) + " " + transcript
     date_start, date_end = doc.get("date_start"), doc.get("date_end")
+    if date_start is None and date_end is None:
+        date_start, date_end = period_years(doc) or (None, None)
     if date_start is None and date_end is not None:
         date_start = date_end
     if date_end is None and date_start is not None:
@@ -229,6 +250,10 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     }
     for name in FIELDED:
         fields[f"f_{name}"] = analysis.analyze(_all_text(doc.get(name)))
+    # a reign's dynasty is searchable as its period: period:明 finds 明弘光 (after 1644) by its name
+    named = [p for p in fields["facet_period"] if p in periods.PERIODS]
+    if named:
+        fields["f_period"] = " ".join([fields["f_period"]] + named).strip()
     return fields
 
 
