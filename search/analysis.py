@@ -57,7 +57,52 @@ def _init() -> None:
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
+        for word in _static_words():
+            if word not in jieba.dt.FREQ or not jieba.dt.FREQ[word]:
+                jieba.add_word(word)
         _ready = True
+
+
+def _static_words() -> list[str]:
+    """jieba's user dictionary, part of the analysis: period names as visitors write them (唐代, 明清,
+    汉代), reign eras (万历) and the controlled vocabulary (search/vocabulary.yaml)."""
+    from exhibits import eras
+    from search import vocabulary
+
+    table = eras.table()
+    words: list[str] = []
+    for zh in table.periods:
+        words.append(zh)
+        if len(zh) == 1:
+            words.extend((zh + "代", zh + "朝"))
+    words.extend(table.groups)
+    words.extend(era.name for era in table.eras if era.name not in table.common_words)
+    words.extend(vocabulary.all_words())
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and _HAN_RUN.fullmatch(w)]
+
+
+_added: set[str] = set()
+
+
+def add_words(words) -> bool:
+    """Add the catalogue's own names (museum, hall and section titles) to jieba's dictionary, so a
+    query typed without spaces keeps them whole. Returns True when a word was new (cached analyses
+    are then forgotten)."""
+    _init()
+    import jieba
+
+    new = False
+    with _lock:
+        for word in words:
+            word = to_simplified((word or "").strip())
+            if 1 < len(word) <= 16 and _HAN_RUN.fullmatch(word) and word not in _added:
+                _added.add(word)
+                if not jieba.dt.FREQ.get(word):
+                    jieba.add_word(word)
+                    new = True
+        if new:
+            _analyze_short.cache_clear()
+    return new
 
 
 @lru_cache(maxsize=1)
@@ -210,6 +255,11 @@ def _pinyin_of(word: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
     return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+def pinyin_syllables(word: str) -> tuple[str, ...]:
+    """Toneless pinyin syllables of a Chinese word (青铜 → qing, tong)."""
+    return tuple(s.replace("ü", "v") for s in _pinyin_of(word) if s)
 
 
 def pinyin_tokens(text: str) -> list[str]:

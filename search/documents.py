@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from exhibits import dates
-from search import analysis, periods
+from search import analysis, periods, vocabulary
 
 #: Profile fields copied from ``Item.metadata_`` (each a language map).
 PROFILE_FIELDS = (
@@ -46,13 +46,7 @@ def item_document(item) -> dict[str, Any]:
     meta = item.metadata_ or {}
     assets = list(item.assets or [])
     kinds = {a.kind for a in assets}
-    cues: list[dict[str, Any]] = []
-    for asset in assets:
-        if asset.kind == "transcript":
-            for cue in (asset.info or {}).get("cues") or []:
-                if cue.get("text"):
-                    cues.append({"start": cue.get("start"), "end": cue.get("end"), "text": str(cue["text"]),
-                                 "lang": asset.language})
+    cues = _cues(assets, "transcript") or _cues(assets, "captions")
     thumb = next((a.sha256 for a in assets if a.kind == "image"), None)
     updated = item.updated
     if updated is not None and updated.tzinfo is None:
@@ -72,6 +66,7 @@ def item_document(item) -> dict[str, Any]:
         "thumbnail_url": still_url(item),
         "object_type_label": _langmap(meta.get("object_type")),
         "transcript": cues,
+        "names": place_names(item),
         "updated": updated.isoformat() if updated else None,
     }
     for name in PROFILE_FIELDS:
@@ -79,6 +74,31 @@ def item_document(item) -> dict[str, Any]:
     for kind, flag in MEDIA_FLAGS.items():
         doc[flag] = kind in kinds
     return doc
+
+
+def _cues(assets, kind: str) -> list[dict[str, Any]]:
+    """The timed lines of the item's ``kind`` tracks: its transcripts, or (a video without one) its
+    captions, so their words are searchable and a hit links to the moment."""
+    cues: list[dict[str, Any]] = []
+    for asset in assets:
+        if asset.kind == kind:
+            for cue in (asset.info or {}).get("cues") or []:
+                if cue.get("text"):
+                    cues.append({"start": cue.get("start"), "end": cue.get("end"), "text": str(cue["text"]),
+                                 "lang": asset.language})
+    return cues
+
+
+def place_names(item) -> dict[str, list[str]]:
+    """The titles of the item's museum, hall and section in every language (书法 and Painting find a
+    hall's works)."""
+    out: dict[str, list[str]] = {}
+    for owner in (item.museum, item.hall, item.section):
+        if owner is None:
+            continue
+        for lang, values in _langmap(owner.title).items():
+            out.setdefault(lang, []).extend(v for v in values if v not in out.get(lang, []))
+    return out
 
 
 def still_url(item) -> str | None:
@@ -106,9 +126,13 @@ FACET_LABEL_FIELD = "facet_label"
 def facet_label_terms(doc: dict[str, Any]) -> list[str]:
     """Terms recording the labels a document gives its object_type and material facet values."""
     out = []
-    pairs = [("object_type", [doc.get("object_type")] if doc.get("object_type") else [], doc.get("object_type_label") or {}),
-             ("material", facet_value(doc.get("material")), doc.get("material") or {})]
+    pairs = [("object_type", object_type_facet(doc), doc.get("object_type_label") or {}),
+             ("material", material_facet(doc), doc.get("material") or {})]
     for facet, values, langmap in pairs:
+        for value in values:  # controlled values the catalogue does not translate: the vocabulary's label
+            entry = vocabulary.lookup(facet, value)
+            if entry is not None and entry.en and not any(l for k, l in langmap.items() if k not in ("zh", "none")):
+                out.append(label_term(facet, value, "en", entry.en[0]))
         if not values or not langmap:
             continue
         zh = langmap.get("zh") or []
@@ -118,7 +142,7 @@ def facet_label_terms(doc: dict[str, Any]) -> list[str]:
             for i, value in enumerate(values):
                 # the i-th value's label: its position in the zh list (the facet value's source), or the only one
                 if facet == "object_type":
-                    match = [j for j, z in enumerate(zh) if analysis.to_simplified(z).strip() == value]
+                    match = [j for j, z in enumerate(zh) if vocabulary.canonical(facet, analysis.to_simplified(z).strip()) == value]
                     j = match[0] if match else (0 if len(labels) == 1 else None)
                 else:
                     j = i if len(labels) == len(values) else None
@@ -155,6 +179,26 @@ def facet_value(langmap: dict[str, list[str]] | None) -> list[str]:
     langmap = langmap or {}
     values = langmap.get("zh") or next((v for v in langmap.values() if v), [])
     return [analysis.to_simplified(v).replace(",", " ").strip() for v in values if v.strip()][:8]
+
+
+def object_type_facet(doc: dict[str, Any]) -> list[str]:
+    """The object type's facet value: the canonical form of a controlled value (镜 → 铜镜)."""
+    value = (doc.get("object_type") or "").strip()
+    return [vocabulary.canonical("object_type", analysis.to_simplified(value))] if value else []
+
+
+def material_facet(doc: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(vocabulary.canonical("material", v) for v in facet_value(doc.get("material"))))
+
+
+def controlled_text(doc: dict[str, Any]) -> str:
+    """Every way of writing the document's controlled values, in both languages (铜镜 镜 mirror ...)."""
+    types = [doc.get("object_type") or ""] + [v for vals in (doc.get("object_type_label") or {}).values() for v in vals]
+    materials = [v for vals in (doc.get("material") or {}).values() for v in vals]
+    # a Chinese object's name ends with what it is (宣德炉 is a 炉, 山水图 a painting): its title counts too
+    titles = [v for v in (doc.get("title") or {}).get("zh") or [] if vocabulary.lookup("object_type", v)]
+    words = vocabulary.expansion("object_type", [t for t in types + titles if t]) + vocabulary.expansion("material", materials)
+    return " ".join(dict.fromkeys(words))
 
 
 def period_years(doc: dict[str, Any]) -> tuple[int, int] | None:
@@ -208,6 +252,10 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     meta_parts = [_all_text(doc.get(name)) for name in PROFILE_FIELDS]
     meta_parts.append(doc.get("accession_number") or "")
     meta_parts.append(object_type_text(doc))
+    meta_parts.append(_all_text(doc.get("names")))
+    known = " ".join(p for p in meta_parts if p)
+    # names of the controlled values the text does not already hold (no term counted twice)
+    meta_parts.append(" ".join(w for w in controlled_text(doc).split(" ") if w and w not in known))
     transcript = " ".join(c["text"] for c in doc.get("transcript") or [])
     meta_text = " ".join(p for p in meta_parts if p)
     text = _all_text(doc.get("description")) + " " + transcript
@@ -223,7 +271,7 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "museum": doc.get("museum") or "",
         "hall": doc.get("hall") or "",
         "section": doc.get("section") or "",
-        "object_type": doc.get("object_type") or "",
+        "object_type": (object_type_facet(doc) or [""])[0],
         "accession_number": (doc.get("accession_number") or "").lower(),
         "title": analysis.analyze(title_text),
         "title_py": " ".join(analysis.pinyin_tokens(title_text)),
@@ -237,7 +285,7 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "date_start": date_start,
         "date_end": date_end,
         "title_sort": title_sort_key(doc),
-        "facet_material": facet_value(doc.get("material")),
+        "facet_material": material_facet(doc),
         "facet_period": period_facet(doc),
         "facet_ich_category": facet_value(doc.get("ich_category")),
         "facet_ich_level": facet_value(doc.get("ich_level")),
@@ -250,6 +298,11 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     }
     for name in FIELDED:
         fields[f"f_{name}"] = analysis.analyze(_all_text(doc.get(name)))
+    # material:bronze finds a material written only 青铜 (its controlled value's names in both languages)
+    names = [w for v in material_facet(doc) if (e := vocabulary.lookup("material", v)) for w in (e.zh,) + e.en[:1]
+             if w not in _all_text(doc.get("material"))]
+    if names:
+        fields["f_material"] = " ".join([fields["f_material"], analysis.analyze(" ".join(names))]).strip()
     # a reign's dynasty is searchable as its period: period:明 finds 明弘光 (after 1644) by its name
     named = [p for p in fields["facet_period"] if p in periods.PERIODS]
     if named:

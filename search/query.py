@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from search import analysis, periods
+from search import analysis, periods, vocabulary
 from search.errors import QueryError
 
 MAX_QUERY_LENGTH = 500
@@ -312,6 +312,8 @@ def _refield(node: Node, name: str) -> Node:
 
 def _term(fieldname: str | None, text: str, phrase: bool = False, pos: int = 0) -> Node:
     if fieldname in KEYWORD_FIELDS:
+        if fieldname == "object_type":  # any variant of a controlled value: object_type:镜 = object_type:mirror
+            text = vocabulary.canonical("object_type", analysis.to_simplified(text.strip()))
         return Term(fieldname, text.strip(), phrase=phrase)
     if not analysis.tokens(text, for_query=True) and not analysis.pinyin_query_token(text or "-"):
         if phrase:
@@ -445,6 +447,8 @@ def parse_query(
         values = [v for v in ([values] if isinstance(values, str) else values) if v]
         if len(values) > 20 or any(len(v) > 200 for v in values):
             raise QueryError(f"Too many or too long values for filter “{name}”.")
+        if name in vocabulary.FACETS:
+            values = [vocabulary.canonical(name, analysis.to_simplified(v.strip())) for v in values]
         if values:
             clean[name] = list(dict.fromkeys(values))
     tree = _simplify(_Parser(_lex(text.translate(_FULLWIDTH))).parse())
