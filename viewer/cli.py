@@ -174,10 +174,13 @@ def verify(as_json: bool) -> None:
 
 def _register_commands() -> None:
     """Commands that live in viewer.commands.* (one module per area)."""
+    from viewer.commands.bookings import activities, bookings
     from viewer.commands.search_cmds import index, search
 
     main.add_command(search)
     main.add_command(index)
+    main.add_command(activities)
+    main.add_command(bookings)
 
 
 _register_commands()
