@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
     "viewer.blueprints.curator_items",
