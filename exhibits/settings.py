@@ -27,6 +27,8 @@ class Settings:
     max_file_bytes: int = 4 * 1024**3
     #: Contact address harvesters see in OAI-PMH Identify (``JINSHI_ADMIN_EMAIL``).
     admin_email: str = ""
+    #: ``JINSHI_RATE_LIMITS``: ``login=10/minute,booking=20/minute``, or ``off`` (tests, benchmarks).
+    rate_limits: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -42,6 +44,7 @@ class Settings:
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
             admin_email=env.get("JINSHI_ADMIN_EMAIL", "").strip(),
+            rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
         ).resolved()
 
     def resolved(self) -> "Settings":
