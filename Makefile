@@ -76,7 +76,7 @@ i18n-extract: $(VENV)/.installed
 	  -o $(BABEL_DIR)/messages.pot .
 
 i18n-update: $(VENV)/.installed
-	$(BIN)/pybabel update -i $(BABEL_DIR)/messages.pot -d $(BABEL_DIR) --no-fuzzy-matching --ignore-obsolete --width=120
+	$(BIN)/pybabel update -i $(BABEL_DIR)/messages.pot -d $(BABEL_DIR) --no-fuzzy-matching --width=120
 	$(BIN)/python -m exhibits.i18n_catalogues derive-hant
 
 i18n-compile: $(VENV)/.installed
