@@ -8,6 +8,7 @@ from flask_babel import gettext, pgettext
 
 from search.errors import QueryError
 from search.query import FACETS, HELP, SORTS, parse_query
+from search.suggest import search_with_suggestions
 from viewer.context import base_url, runtime
 from viewer.i18n import current_language, pick
 
@@ -66,11 +67,12 @@ def page():
     results = None
     try:
         query = _query_from_request()
-        results = rt.index.search(query, lang=current_language())
+        labels = _labels()
+        results = search_with_suggestions(rt.index, query, labels, lang=current_language())
     except QueryError as exc:
         error = exc.message
         query = None
-    labels = _labels()
+        labels = _labels()
     for name, entries in (results.facets if results else {}).items():
         shown: dict[str, list[str]] = {}
         for entry in entries:  # object_type, material and period values the catalogue translates
@@ -114,7 +116,8 @@ def api_search():
         response.status_code = 400
         return _cors(response)
     lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
-    return _cors(jsonify(runtime().index.search(query, lang=lang).to_api(base_url())))
+    results = search_with_suggestions(runtime().index, query, _labels(), lang=lang)
+    return _cors(jsonify(results.to_api(base_url())))
 
 
 @bp.route("/api/items/<item_id>")
