@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from exhibits.accounts_models import ItemRevision
 from exhibits.audit import record
-from exhibits.curation import CurationError, NotFound, Runtime, get_item, record_change
+from exhibits import changes as harvest
+from exhibits.curation import CurationError, NotFound, Runtime, get_item
 from exhibits.identity import Identity
 from exhibits.models import Item, Section
 from exhibits.profile import FIELDS
@@ -215,7 +216,7 @@ def apply_changes(session: Session, identity: Identity, item: Item, changes: dic
     revision = ItemRevision(item_id=item.id, actor=identity.name, action=action, before=before, after=after)
     session.add(revision)
     record(session, identity, f"item.{action}", f"item:{item.id}", fields=sorted(after), before=before, after=after)
-    record_change(session, item.id, "Update")
+    harvest.note_item(session, item)
     return revision
 
 
@@ -307,7 +308,7 @@ def arrange_assets(runtime: Runtime, identity: Identity, item_id: str, order: li
             session.add(ItemRevision(item_id=item.id, actor=identity.name, action="assets",
                                      before={"files": before}, after={"files": after}))
             record(session, identity, "item.assets", f"item:{item.id}", before=before, after=after)
-            record_change(session, item.id, "Update")
+            harvest.note_item(session, item)
         new_tag = etag(item)
     if changed:
         runtime.reindex([item_id])

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from exhibits.audit import record
-from exhibits.curation import CurationError, NotFound, Runtime, curated_museums, record_change
+from exhibits import changes as harvest
+from exhibits.curation import CurationError, NotFound, Runtime, curated_museums
 from exhibits.editing import ValidationFailed, _langmap
 from exhibits.halls import SLUG
 from exhibits.identity import Identity, require_admin, require_museum
@@ -187,9 +188,11 @@ def set_hall_publication(runtime: Runtime, identity: Identity, hall_slug: str, a
             raise CurationError(f"hall {hall_slug} cannot go from {hall.publication} to {target}", "publication")
         record(session, identity, f"hall.{action}", f"hall:{hall_slug}", before=hall.publication, after=target.value)
         hall.publication = target.value
-        items = list(session.scalars(select(Item.id).where(Item.hall_id == hall.id)))
-        for item_id in items:
-            record_change(session, item_id, "Update")
+        harvest.note_hall(session, hall, changed=False)
+        hall_items = list(session.scalars(select(Item).where(Item.hall_id == hall.id)))
+        for item in hall_items:
+            harvest.note_item(session, item, changed=False)  # Create/Delete for harvesters as visibility moved
+        items = [item.id for item in hall_items]
     runtime.reindex(items)
     return True
 

@@ -11,7 +11,7 @@ from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
 from exhibits.states import hall_is_public
-from viewer import auth, i18n, limits, visibility
+from viewer import auth, http_cache, i18n, limits, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.oai",
     "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.json.ensure_ascii = False
     app.extensions["jinshi"] = runtime
     i18n.init_app(app)
+    http_cache.init_app(app)
     limits.init_app(app, runtime.settings.rate_limits)
     auth.init_app(app)
     visibility.init_app(app)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g, request
+from flask_babel import lazy_gettext
 
 from exhibits import curation
 
@@ -54,7 +55,21 @@ def _private_previews(response):
 def init_app(app: Flask) -> None:
     app.before_request(_gate_media)
     app.after_request(_private_previews)
-    app.context_processor(lambda: {"preview_state": g.get("preview")})
-    from viewer import curator_text
+    app.context_processor(lambda: {"preview_state": g.get("preview"), "label": label})
 
-    curator_text.init_app(app)
+
+#: Words the workspace shows for values (states, actions, languages), as gettext msgids.
+LABELS = {
+    "draft": lazy_gettext("Draft"), "published": lazy_gettext("Published"), "withdrawn": lazy_gettext("Withdrawn"),
+    "failed": lazy_gettext("Failed"), "pending": lazy_gettext("Pending"), "ready": lazy_gettext("Ready"),
+    "hall": lazy_gettext("its hall is not published"), "media": lazy_gettext("Media"),
+    "edit": lazy_gettext("edit"), "restore": lazy_gettext("restore"), "ingest": lazy_gettext("batch ingest"),
+    "assets": lazy_gettext("files"),
+    "zh": lazy_gettext("Chinese"), "en": lazy_gettext("English"), "zh-Hant": lazy_gettext("Traditional Chinese"),
+    "none": lazy_gettext("No language"),
+}
+
+
+def label(value: str | None) -> str:
+    """The interface word for a state, action or language code (the code itself when it has none)."""
+    return str(LABELS.get(value or "", value or ""))

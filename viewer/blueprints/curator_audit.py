@@ -9,10 +9,8 @@ from exhibits import audit_view
 from exhibits.identity import require_admin
 from viewer.auth import current_identity, login_required
 from viewer.context import db_session
-from viewer.curator_text import install
 
 bp = Blueprint("curator_audit", __name__, url_prefix="/curator/audit")
-install(bp)
 
 PER_PAGE = 100
 

@@ -1,6 +1,7 @@
 """Curator pages for museums, halls and sections: create, arrange (drag or arrows), introductions, covers."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -10,10 +11,8 @@ from exhibits.curation import CurationError
 from exhibits.models import Asset, Item
 from viewer.auth import current_identity, login_required
 from viewer.context import db_session, runtime
-from viewer.curator_text import install, translate
 
 bp = Blueprint("curator_halls", __name__, url_prefix="/curator/halls")
-install(bp)
 
 
 def _langmap(prefix: str) -> dict[str, list[str]]:
@@ -64,7 +63,7 @@ def export():
 def new_museum():
     try:
         hall_admin.create_museum(runtime(), current_identity(), request.form.get("slug", ""), _langmap("title"), _langmap("summary"))
-        flash(translate("Created."), "notice")
+        flash(gettext("Created."), "notice")
     except ValidationFailed as exc:
         _flash_errors(exc)
     return redirect(url_for(".index"))
@@ -79,7 +78,7 @@ def new_hall(museum_slug: str):
     except ValidationFailed as exc:
         _flash_errors(exc)
         return redirect(url_for(".index"))
-    flash(translate("Created."), "notice")
+    flash(gettext("Created."), "notice")
     return redirect(url_for(".hall", hall_slug=slug))
 
 
@@ -116,7 +115,7 @@ def save_hall(hall_slug: str):
     try:
         hall_admin.update_hall(runtime(), current_identity(), hall_slug, _langmap("title"), _langmap("summary"),
                                request.form.get("cover_item") or None)
-        flash(translate("Saved."), "notice")
+        flash(gettext("Saved."), "notice")
     except ValidationFailed as exc:
         _flash_errors(exc)
     return redirect(url_for(".hall", hall_slug=hall_slug))
@@ -138,7 +137,7 @@ def new_section(hall_slug: str):
     try:
         hall_admin.create_section(runtime(), current_identity(), hall_slug, request.form.get("slug", ""),
                                   _langmap("title"), _langmap("summary"))
-        flash(translate("Created."), "notice")
+        flash(gettext("Created."), "notice")
     except ValidationFailed as exc:
         _flash_errors(exc)
     return redirect(url_for(".hall", hall_slug=hall_slug) + "#sections")
@@ -149,7 +148,7 @@ def new_section(hall_slug: str):
 def save_section(hall_slug: str, section_slug: str):
     try:
         hall_admin.update_section(runtime(), current_identity(), hall_slug, section_slug, _langmap("title"), _langmap("summary"))
-        flash(translate("Saved."), "notice")
+        flash(gettext("Saved."), "notice")
     except ValidationFailed as exc:
         _flash_errors(exc)
     return redirect(url_for(".hall", hall_slug=hall_slug) + "#sections")

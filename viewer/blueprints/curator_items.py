@@ -1,6 +1,7 @@
 """Curator pages for items: the list with filters, the edit form, files, history, publishing."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from exhibits import curation, editing
@@ -8,10 +9,8 @@ from exhibits.identity import PermissionDenied
 from viewer.auth import current_identity, login_required
 from viewer.context import db_session, runtime
 from viewer.curator_forms import LANG_COLUMNS, form_fields, langs_of, parse_item_form
-from viewer.curator_text import install, translate
 
 bp = Blueprint("curator_items", __name__, url_prefix="/curator/items")
-install(bp)
 
 PER_PAGE = 50
 STATES = ("draft", "published", "withdrawn", "failed", "pending")
@@ -41,11 +40,11 @@ def bulk():
     action = request.form.get("action")
     ids = request.form.getlist("item")[:500]
     if action not in curation.MOVES or not ids:
-        flash(translate("Choose items and an action."), "error")
+        flash(gettext("Choose items and an action."), "error")
     else:
         try:
             moved = curation.set_publication(runtime(), current_identity(), ids, action)
-            flash(translate("Changed: {n}.").format(n=len(moved)), "notice")
+            flash(gettext("Changed: %(n)s.", n=len(moved)), "notice")
         except curation.CurationError as exc:
             flash(str(exc), "error")
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/curator/") else url_for(".index"))
@@ -86,7 +85,7 @@ def save(item_id: str):
         session = db_session()
         current = editing.snapshot(curation.get_item(session, current_identity(), item_id))
         return _render_edit(item_id, values={**current, **changes}, errors=exc.errors, status=400)
-    flash(translate("Saved.") if changed else translate("Nothing changed."), "notice")
+    flash(gettext("Saved.") if changed else gettext("Nothing changed."), "notice")
     return redirect(url_for(".edit", item_id=item_id))
 
 
@@ -108,9 +107,9 @@ def publication(item_id: str):
 def restore(item_id: str, revision_id: int):
     try:
         editing.restore(runtime(), current_identity(), item_id, revision_id, request.form.get("etag"))
-        flash(translate("Restored."), "notice")
+        flash(gettext("Restored."), "notice")
     except editing.StaleEdit:
-        flash(translate("Someone else saved this item while you were looking at it; check the history and try again."), "error")
+        flash(gettext("Someone else saved this item while you were looking at it; check the history and try again."), "error")
     return redirect(url_for(".edit", item_id=item_id))
 
 
@@ -133,7 +132,7 @@ def assets(item_id: str):
     try:
         editing.arrange_assets(runtime(), current_identity(), item_id, order, remove, request.form.get("etag"))
     except editing.StaleEdit:
-        flash(translate("Someone else saved this item while you were looking at it; check the history and try again."), "error")
+        flash(gettext("Someone else saved this item while you were looking at it; check the history and try again."), "error")
     except editing.ValidationFailed as exc:
         flash(str(exc), "error")
     return redirect(url_for(".edit", item_id=item_id) + "#files")
@@ -144,8 +143,8 @@ def assets(item_id: str):
 def delete(item_id: str):
     curation.get_item(db_session(), current_identity(), item_id)  # 404/403 before anything else
     if request.form.get("confirm") != item_id:
-        flash(translate("Type the item's id to confirm the deletion."), "error")
+        flash(gettext("Type the item's id to confirm the deletion."), "error")
         return redirect(url_for(".edit", item_id=item_id))
     curation.delete_items(runtime(), current_identity(), [item_id])
-    flash(translate("Deleted."), "notice")
+    flash(gettext("Deleted."), "notice")
     return redirect(url_for(".index"))
