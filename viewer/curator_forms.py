@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from exhibits.editing import PROFILE
+from exhibits.i18n import N_
 from exhibits.profile import FIELD_BY_NAME
 
 #: Language columns, in order, with the label the form gives them.
@@ -20,18 +21,17 @@ ALWAYS = ("zh", "en")
 @dataclass(frozen=True)
 class FormField:
     name: str
-    zh: str
-    en: str
+    label: str  # English msgid, translated where shown
     kind: str  # 'lines' | 'text' | 'year' | 'plain'
 
 
 def form_fields() -> list[FormField]:
-    fields = [FormField("title", "名称", "Title", "lines"), FormField("description", "简介", "Description", "text"),
-              FormField("object_type_label", "类别", "Category", "lines")]
-    fields += [FormField(name, FIELD_BY_NAME[name].zh, FIELD_BY_NAME[name].en, "lines") for name in PROFILE]
-    fields += [FormField("date_start", "起始年份", "From year", "year"), FormField("date_end", "终止年份", "To year", "year"),
-               FormField("accession_number", "总登记号", "Accession number", "plain"),
-               FormField("rights", "权利", "Rights", "plain")]
+    fields = [FormField("title", N_("Title"), "lines"), FormField("description", N_("Description"), "text"),
+              FormField("object_type_label", N_("Category"), "lines")]
+    fields += [FormField(name, FIELD_BY_NAME[name].label, "lines") for name in PROFILE]
+    fields += [FormField("date_start", N_("From year"), "year"), FormField("date_end", N_("To year"), "year"),
+               FormField("accession_number", N_("Accession number"), "plain"),
+               FormField("rights", N_("Rights"), "plain")]
     return fields
 
 
