@@ -65,8 +65,35 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def extend(document: dict[str, Any]) -> dict[str, Any]:
-    """Add the catalogue paths and schemas to the search API's OpenAPI document."""
-    document["paths"].update(PATHS)
+def extend(document: dict[str, Any], examples: dict[str, str] | None = None) -> dict[str, Any]:
+    """Add the catalogue paths and schemas to the search API's OpenAPI document.
+
+    ``examples`` (``museum``, ``hall``, ``item``: ids that exist) become the path parameters'
+    examples, so a reader, and a tester such as schemathesis, can try real records.
+    """
+    import copy
+
+    document["paths"].update(copy.deepcopy(PATHS))
     document["components"]["schemas"].update(SCHEMAS)
+    for path, key in (("/api/museums/{slug}", "museum"), ("/api/halls/{slug}", "hall"), ("/api/items/{item}", "item")):
+        value = (examples or {}).get(key)
+        operation = document["paths"].get(path, {}).get("get")
+        if value and operation:
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    parameter["example"] = value
     return document
+
+
+def examples(session) -> dict[str, str]:
+    """A visible item, its hall and museum, as examples for the document."""
+    from sqlalchemy import select
+
+    from exhibits.models import Hall, Item, Museum
+    from exhibits.states import visible
+
+    row = session.execute(
+        select(Item.id, Hall.slug, Museum.slug).join(Hall, Item.hall_id == Hall.id).join(Museum, Item.museum_id == Museum.id)
+        .where(visible()).order_by(Item.position, Item.id).limit(1)
+    ).first()
+    return {"item": row[0], "hall": row[1], "museum": row[2]} if row else {}

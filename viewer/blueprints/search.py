@@ -146,6 +146,7 @@ def api_item(item_id: str):
 def openapi():
     from search.openapi import openapi_document
 
-    from exhibits.api_schema import extend
+    from exhibits.api_schema import examples, extend
+    from viewer.context import db_session
 
-    return _cors(jsonify(extend(openapi_document(base_url()))))
+    return _cors(jsonify(extend(openapi_document(base_url()), examples(db_session()))))
