@@ -24,6 +24,8 @@ BLUEPRINTS = (
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
     "viewer.blueprints.oai",
+    "viewer.blueprints.iiif_activity",
+    "viewer.blueprints.api",
     "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
