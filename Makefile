@@ -84,3 +84,11 @@ i18n-compile: $(VENV)/.installed
 
 i18n-check: $(VENV)/.installed
 	$(BIN)/python -m exhibits.i18n_catalogues check
+
+# Mutation testing report (tools/mutants.py): planted bugs the tests miss. Not part of `make test`.
+# MUTANTS_BUDGET seconds per module and for the templates' escaping.
+MUTANTS_BUDGET ?= 300
+.PHONY: mutants
+mutants: setup-test
+	$(BIN)/pip install --quiet 'cosmic-ray>=8.3'
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tools/mutants.py --budget $(MUTANTS_BUDGET)

@@ -20,6 +20,7 @@ from iiif_prezi3 import (
     ServiceV3,
 )
 
+from exhibits.dimensions import with_english
 from exhibits.i18n import langmap
 from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.profile import FIELDS
@@ -104,6 +105,8 @@ def metadata_entries(item: Item) -> list[KeyValueString]:
     entries = []
     for field in FIELDS:
         value = (item.metadata_ or {}).get(field.name)
+        if field.name == "dimensions":
+            value = with_english(value)
         if value:
             entries.append(KeyValueString(label=langmap(field.label), value=value))
     if item.date_start is not None or item.date_end is not None:
