@@ -71,7 +71,7 @@ BABEL_DIR := exhibits/translations
 i18n: i18n-extract i18n-update i18n-check
 
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k langmap -k translate -k lazy_pgettext:1c,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k lazy_pgettext:1c,2 \
 	  --no-location --sort-output --project=Jinshi --copyright-holder="Jinshi contributors" \
 	  -o $(BABEL_DIR)/messages.pot .
 

@@ -11,8 +11,7 @@ from exhibits.i18n_catalogues import COMPLETE, load, untranslated
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None,
-            "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2), "langmap": None,
-            "translate": None}
+            "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2)}
 
 
 def _source_messages() -> set[tuple[str | None, str]]:
