@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -71,12 +72,13 @@ def run_python_module(tree: Path, module: str, tests: list[str], budget: float) 
     env = environment(tree)
     subprocess.run(["cosmic-ray", "init", str(config), str(session)], cwd=tree, env=env, check=True,
                    capture_output=True)
+    worker = subprocess.Popen(["cosmic-ray", "exec", str(config), str(session)], cwd=tree, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        subprocess.run(["cosmic-ray", "exec", str(config), str(session)], cwd=tree, env=env, timeout=budget,
-                       capture_output=True)
-    except subprocess.TimeoutExpired:
-        pass  # the budget is spent: report what ran
-    subprocess.run(["git", "checkout", "--", module], cwd=tree, capture_output=True)  # no-op outside git
+        worker.wait(timeout=budget)
+    except subprocess.TimeoutExpired:  # the budget is spent: stop cosmic-ray and its pytest, report what ran
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
     shutil.copy2(ROOT / module, tree / module)  # undo a mutant left applied by the interrupted run
     return _results(session)
 
