@@ -140,7 +140,7 @@ def _lexicon(catalogue_names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     words.extend(table.groups)
     words.extend(e.name for e in table.eras)
     for facet in vocabulary.FACETS:
-        for value in {v.zh: v for v in vocabulary._table()[facet][0].values()}.values():
+        for value in vocabulary.values(facet):
             words.extend(value.words)
     out: dict[str, tuple[str, ...]] = {}
     for word in dict.fromkeys(words):

@@ -85,6 +85,11 @@ def expansion(facet: str, texts) -> list[str]:
     return out
 
 
+def values(facet: str) -> list[Value]:
+    """The controlled values of a facet, in the file's order."""
+    return list({v.zh: v for v in _table()[facet][0].values()}.values()) if facet in FACETS else []
+
+
 def all_words() -> list[str]:
     """The canonical Chinese names of the vocabulary (for jieba's user dictionary; variants such as
     青铜鼎 are left to jieba, which cuts them into their parts)."""
