@@ -54,6 +54,7 @@ def _key(text: str) -> str:
     return fold(to_simplified(text.strip()))
 
 
+@lru_cache(maxsize=50_000)
 def lookup(facet: str, text: str | None) -> Value | None:
     """The controlled value ``text`` writes (exactly, or for object types by its ending: 葡萄镜 → 铜镜)."""
     if not text or facet not in FACETS:

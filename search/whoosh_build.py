@@ -2,6 +2,7 @@
 analyse documents and write a segment of their own, committed together as the new generation)."""
 from __future__ import annotations
 
+import time
 from typing import Iterable
 
 from whoosh import index as windex
@@ -107,14 +108,20 @@ def rebuild_parallel(ix, path, docs: Iterable[dict], processes: int, progress) -
         for queue in jobs:
             _put(queue, None, workers)
         segments = []
+        waiting = set(range(processes))
         for _ in workers:
             while True:
                 try:
                     status, number, value = results.get(timeout=1.0)
                     break
                 except queue_mod.Empty:
-                    if not all(w.is_alive() for w in workers) and results.empty():
-                        raise RuntimeError("a search index build worker died") from None
+                    # a worker that has not answered and is gone died (one that answered may have exited:
+                    # under load the others can finish seconds later)
+                    if any(not workers[n].is_alive() for n in waiting) and results.empty():
+                        time.sleep(0.5)  # its answer may still be in the pipe
+                        if results.empty():
+                            raise RuntimeError("a search index build worker died") from None
+            waiting.discard(number)
             if status != "ok":
                 raise RuntimeError(f"a search index build worker failed: {value}")
             if value is not None:
