@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "viewer.blueprints.oai",
     "viewer.blueprints.iiif_activity",
     "viewer.blueprints.api",
+    "viewer.blueprints.export",
     "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
