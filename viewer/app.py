@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.tus",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
