@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
     "viewer.blueprints.tus",
+    "viewer.blueprints.jobs_api",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.

@@ -175,11 +175,12 @@ def verify(as_json: bool) -> None:
 def _register_commands() -> None:
     """Commands that live in viewer.commands.* (one module per area)."""
     from viewer.commands.search_cmds import index, search
-    from viewer.commands.uploads_cmds import uploads
+    from viewer.commands.uploads_cmds import uploads, worker
 
     main.add_command(search)
     main.add_command(index)
     main.add_command(uploads)
+    main.add_command(worker)
 
 
 _register_commands()

@@ -15,3 +15,12 @@ USERS = {
 def as_user(app) -> None:
     """Requests carrying ``X-Test-User: NAME`` act as ``USERS[NAME]``; others are anonymous."""
     app.extensions["jinshi.identity"] = lambda: USERS.get(request.headers.get("X-Test-User", ""))
+
+
+def put(store, identity: Identity, filename: str, data: bytes):
+    """A finished upload (what a tus client leaves behind), made through the upload store."""
+    import io
+
+    upload = store.create(identity, len(data), {"filename": filename})
+    store.append(identity, upload.id, 0, io.BytesIO(data), len(data))
+    return store.get(identity, upload.id)
