@@ -15,7 +15,7 @@ from tusclient.exceptions import TusCommunicationError
 
 from exhibits.uploads import Upload
 from tests.support.live import serve
-from tests.support.uploads import as_user
+from tests.support.uploads import TOKENS, add_accounts, auth
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -23,7 +23,7 @@ TUS = {"Tus-Resumable": "1.0.0"}
 @pytest.fixture
 def server(app, settings):
     app.extensions["jinshi"].settings = dataclasses.replace(settings, base_url="", max_file_bytes=8 * 1024 * 1024)
-    as_user(app)
+    add_accounts(app.extensions["jinshi"])
     with serve(app) as url:
         yield url
 
@@ -33,7 +33,7 @@ def endpoint(server: str) -> str:
 
 
 def tus(server: str, user: str = "alice") -> tus_client.TusClient:
-    return tus_client.TusClient(endpoint(server), headers={"X-Test-User": user})
+    return tus_client.TusClient(endpoint(server), headers={**auth(user)})
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_tuspy_uploads_a_file_in_chunks_stored_under_a_random_id(server, big_fil
     with museum_runtime.db.session() as session:
         row = session.get(Upload, upload_id)
         assert (row.filename, row.owner, row.offset, row.length) == (big_file.name, "alice", big_file.stat().st_size, big_file.stat().st_size)
-    head = requests.head(uploader.url, headers={**TUS, "X-Test-User": "alice"})
+    head = requests.head(uploader.url, headers={**TUS, **auth("alice")})
     assert head.headers["Upload-Offset"] == head.headers["Upload-Length"] == str(big_file.stat().st_size)
     assert head.headers["Cache-Control"] == "no-store"
     name = dict(p.split(" ") for p in head.headers["Upload-Metadata"].split(","))["filename"]
@@ -105,7 +105,7 @@ def test_a_patch_cut_off_mid_body_keeps_what_arrived_and_resumes(server, big_fil
     parts = urlsplit(uploader.url)
     with socket.create_connection((parts.hostname, parts.port)) as sock:
         sock.sendall(
-            f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nTus-Resumable: 1.0.0\r\nX-Test-User: alice\r\n"
+            f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nTus-Resumable: 1.0.0\r\nAuthorization: Bearer {TOKENS['alice']}\r\n"
             f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n".encode()
             + data[:700_000]
         )
@@ -127,7 +127,7 @@ def test_wrong_offset_is_409_and_nothing_is_written(server, big_file, museum_run
     uploader = tus(server).uploader(str(big_file), chunk_size=1024, metadata={"filename": "a.jpg"})
     uploader.upload(stop_at=1024)
     response = requests.patch(uploader.url, data=b"x" * 10, headers={
-        **TUS, "X-Test-User": "alice", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+        **TUS, **auth("alice"), "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
     assert response.status_code == 409
     assert response.headers["Upload-Offset"] == "1024"
     assert "does not match" in response.json()["error"]
@@ -138,7 +138,7 @@ def test_wrong_offset_is_409_and_nothing_is_written(server, big_file, museum_run
 def test_patch_needs_the_tus_content_type_and_version(server, big_file):
     uploader = tus(server).uploader(str(big_file), chunk_size=1024, metadata={"filename": "a.jpg"})
     uploader.set_url(uploader.create_url())
-    headers = {**TUS, "X-Test-User": "alice", "Upload-Offset": "0"}
+    headers = {**TUS, **auth("alice"), "Upload-Offset": "0"}
     assert requests.patch(uploader.url, data=b"abc", headers={**headers, "Content-Type": "text/plain"}).status_code == 415
     old = requests.patch(uploader.url, data=b"abc", headers={**headers, "Tus-Resumable": "0.2.2", "Content-Type": "application/offset+octet-stream"})
     assert old.status_code == 412 and old.headers["Tus-Version"] == "1.0.0"
@@ -148,7 +148,7 @@ def test_patch_needs_the_tus_content_type_and_version(server, big_file):
 
 def test_over_the_size_limit_is_refused_before_anything_is_stored(server, museum_runtime):
     response = requests.post(endpoint(server), headers={
-        **TUS, "X-Test-User": "alice", "Upload-Length": str(8 * 1024 * 1024 + 1),
+        **TUS, **auth("alice"), "Upload-Length": str(8 * 1024 * 1024 + 1),
         "Upload-Metadata": "filename " + base64.b64encode(b"huge.mp4").decode()})
     assert response.status_code == 413
     assert "JINSHI_MAX_FILE_BYTES" in response.json()["error"]
@@ -160,10 +160,10 @@ def test_over_the_size_limit_is_refused_before_anything_is_stored(server, museum
 
 def test_a_body_past_the_announced_length_is_refused(server, museum_runtime):
     created = requests.post(endpoint(server), headers={
-        **TUS, "X-Test-User": "alice", "Upload-Length": "10", "Upload-Metadata": "filename " + base64.b64encode(b"a.txt").decode()})
+        **TUS, **auth("alice"), "Upload-Length": "10", "Upload-Metadata": "filename " + base64.b64encode(b"a.txt").decode()})
     assert created.status_code == 201
     response = requests.patch(created.headers["Location"], data=b"y" * 11, headers={
-        **TUS, "X-Test-User": "alice", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+        **TUS, **auth("alice"), "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
     assert response.status_code == 413
     path, _ = stored(museum_runtime, created.headers["Location"])
     assert path.stat().st_size == 0
@@ -181,7 +181,7 @@ def test_a_body_past_the_announced_length_is_refused(server, museum_runtime):
 ])
 def test_hostile_filenames_are_refused_with_the_reason(server, name, problem, museum_runtime):
     metadata = "filename " + base64.b64encode(name.encode()).decode() if name else "filetype " + base64.b64encode(b"image/jpeg").decode()
-    response = requests.post(endpoint(server), headers={**TUS, "X-Test-User": "alice", "Upload-Length": "5", "Upload-Metadata": metadata})
+    response = requests.post(endpoint(server), headers={**TUS, **auth("alice"), "Upload-Length": "5", "Upload-Metadata": metadata})
     assert response.status_code == 400
     assert "filename" in response.json()["error"] and problem in response.json()["error"]
     root = museum_runtime.settings.uploads_root
@@ -189,9 +189,9 @@ def test_hostile_filenames_are_refused_with_the_reason(server, name, problem, mu
 
 
 def test_malformed_headers_name_the_header(server):
-    bad_length = requests.post(endpoint(server), headers={**TUS, "X-Test-User": "alice", "Upload-Length": "lots"})
+    bad_length = requests.post(endpoint(server), headers={**TUS, **auth("alice"), "Upload-Length": "lots"})
     assert bad_length.status_code == 400 and "Upload-Length" in bad_length.json()["error"]
-    bad_metadata = requests.post(endpoint(server), headers={**TUS, "X-Test-User": "alice", "Upload-Length": "5", "Upload-Metadata": "filename ***"})
+    bad_metadata = requests.post(endpoint(server), headers={**TUS, **auth("alice"), "Upload-Length": "5", "Upload-Metadata": "filename ***"})
     assert bad_metadata.status_code == 400 and "Upload-Metadata" in bad_metadata.json()["error"]
 
 
@@ -200,24 +200,41 @@ def test_another_users_upload_is_not_found(server, big_file):
     uploader.upload(stop_at=1024 * 1024)
     for method in ("head", "patch", "delete"):
         response = requests.request(method, uploader.url, data=b"z", headers={
-            **TUS, "X-Test-User": "bob", "Upload-Offset": str(1024 * 1024), "Content-Type": "application/offset+octet-stream"})
+            **TUS, **auth("bob"), "Upload-Offset": str(1024 * 1024), "Content-Type": "application/offset+octet-stream"})
         assert response.status_code == 404, method
     with pytest.raises(TusCommunicationError):
         tus(server, "bob").uploader(str(big_file), chunk_size=1024, url=uploader.url)
-    assert requests.head(uploader.url, headers={**TUS, "X-Test-User": "alice"}).headers["Upload-Offset"] == str(1024 * 1024)
+    assert requests.head(uploader.url, headers={**TUS, **auth("alice")}).headers["Upload-Offset"] == str(1024 * 1024)
 
 
-def test_without_an_identity_every_call_is_401(server):
-    assert requests.post(endpoint(server), headers={**TUS, "Upload-Length": "5"}).status_code == 401
+def test_without_valid_credentials_the_api_answers_401(server, big_file):
+    uploader = tus(server).uploader(str(big_file), chunk_size=1024, metadata={"filename": "a.jpg"})
+    uploader.set_url(uploader.create_url())
+    assert requests.head(uploader.url, headers=TUS).status_code == 401
+    forged = {**TUS, "Authorization": "Bearer jinshi_not-a-real-token", "Upload-Length": "5"}
+    assert requests.post(endpoint(server), headers=forged).status_code == 401
+    assert requests.patch(uploader.url, data=b"abc", headers={**forged, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}).status_code == 401
 
 
 def test_termination_removes_the_bytes(server, big_file, museum_runtime):
     uploader = tus(server).uploader(str(big_file), chunk_size=1024 * 1024, metadata={"filename": "a.tif"})
     uploader.upload(stop_at=1024 * 1024)
     path, upload_id = stored(museum_runtime, uploader.url)
-    assert requests.delete(uploader.url, headers={**TUS, "X-Test-User": "alice"}).status_code == 204
+    assert requests.delete(uploader.url, headers={**TUS, **auth("alice")}).status_code == 204
     assert not path.exists()
-    assert requests.head(uploader.url, headers={**TUS, "X-Test-User": "alice"}).status_code == 404
+    assert requests.head(uploader.url, headers={**TUS, **auth("alice")}).status_code == 404
     with museum_runtime.db.session() as session:
         assert session.get(Upload, upload_id) is None
 
+
+
+def test_a_cookie_session_needs_the_csrf_token(app, server, museum_runtime):
+    from tests.support.curators import csrf_token, log_in
+
+    client = app.test_client()
+    log_in(client, "alice")
+    headers = {**TUS, "Upload-Length": "5", "Upload-Metadata": "filename " + base64.b64encode(b"a.jpg").decode()}
+    assert client.post("/curator/api/uploads/", headers=headers).status_code == 400  # CSRF token missing
+    token = csrf_token(client, "/curator/")
+    created = client.post("/curator/api/uploads/", headers={**headers, "X-CSRFToken": token})
+    assert created.status_code == 201

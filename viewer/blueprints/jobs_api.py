@@ -7,8 +7,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from exhibits.identity import PermissionDenied
 from ingest import jobs
 from ingest.queue import JobQueue
-from viewer import curator_access
+from viewer.auth import api_auth, current_identity
 from viewer.context import base_url, runtime
+from viewer.limits import limit
 
 bp = Blueprint("jobs_api", __name__, url_prefix="/curator/api/jobs")
 
@@ -33,8 +34,10 @@ def _body() -> dict:
 
 
 @bp.post("")
-@curator_access.api_identity
-def create(identity) -> Response:
+@api_auth
+@limit("upload")
+def create() -> Response:
+    identity = current_identity()
     try:
         body = _body()
         job_id = jobs.submit(runtime(), identity, body.get("uploads"), body.get("metadata"),
@@ -50,8 +53,9 @@ def create(identity) -> Response:
 
 
 @bp.get("/<int:job_id>")
-@curator_access.api_identity
-def show(identity, job_id: int) -> Response:
+@api_auth
+def show(job_id: int) -> Response:
+    identity = current_identity()
     try:
         response = jsonify(jobs.job_view(runtime(), identity, job_id))
     except jobs.JobError as exc:
@@ -61,8 +65,9 @@ def show(identity, job_id: int) -> Response:
 
 
 @bp.post("/<int:job_id>/retry")
-@curator_access.api_identity
-def retry(identity, job_id: int) -> Response:
+@api_auth
+def retry(job_id: int) -> Response:
+    identity = current_identity()
     try:
         jobs.retry(runtime(), identity, job_id, _body().get("replace", {}), queue().enqueue)
     except jobs.JobError as exc:

@@ -13,8 +13,9 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import ClientDisconnected
 
 from exhibits.uploads import Upload, UploadError, Uploads
-from viewer import curator_access
+from viewer.auth import api_auth, current_identity
 from viewer.context import base_url, runtime
+from viewer.limits import limit
 
 bp = Blueprint("tus", __name__, url_prefix="/curator/api/uploads")
 
@@ -102,8 +103,10 @@ def options(upload_id: str | None = None) -> Response:
 
 
 @bp.route("/", methods=["POST"], provide_automatic_options=False)
-@curator_access.api_identity
-def create(identity) -> Response:
+@api_auth
+@limit("upload")
+def create() -> Response:
+    identity = current_identity()
     if (refused := _check_version()) is not None:
         return refused
     try:
@@ -120,8 +123,9 @@ def create(identity) -> Response:
 
 
 @bp.route("/<upload_id>", methods=["HEAD"], provide_automatic_options=False)
-@curator_access.api_identity
-def head(identity, upload_id: str) -> Response:
+@api_auth
+def head(upload_id: str) -> Response:
+    identity = current_identity()
     if (refused := _check_version()) is not None:
         return refused
     try:
@@ -136,8 +140,9 @@ def head(identity, upload_id: str) -> Response:
 
 
 @bp.route("/<upload_id>", methods=["PATCH"], provide_automatic_options=False)
-@curator_access.api_identity
-def patch(identity, upload_id: str) -> Response:
+@api_auth
+def patch(upload_id: str) -> Response:
+    identity = current_identity()
     if (refused := _check_version()) is not None:
         return refused
     if request.mimetype != "application/offset+octet-stream":
@@ -153,8 +158,9 @@ def patch(identity, upload_id: str) -> Response:
 
 
 @bp.route("/<upload_id>", methods=["DELETE"], provide_automatic_options=False)
-@curator_access.api_identity
-def delete(identity, upload_id: str) -> Response:
+@api_auth
+def delete(upload_id: str) -> Response:
+    identity = current_identity()
     if (refused := _check_version()) is not None:
         return refused
     try:
