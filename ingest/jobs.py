@@ -165,7 +165,7 @@ def retry(runtime: Any, identity: Identity, job_id: int, replace: dict[str, Any]
             raise JobError(400, problems)
         payload["uploads"] = ids
         job.payload = payload
-        job.files = [f for f in job.files if f.get("file") not in replaced]
+        job.files = [f for f in job.files if Path(f.get("file") or "").name not in replaced]
         job.progress = len(job.files)
         job.state, job.error, job.finished, job.attempts, job.worker, job.lease_until = "queued", None, None, 0, None, None
         audit.record(session, identity, "job.retry", f"job:{job_id}", replaced=len(replaced))
@@ -323,6 +323,13 @@ def job_view(runtime: Any, identity: Identity, job_id: int) -> dict[str, Any]:
             "error": job.error, "museum": job.payload.get("museum"), "hall": job.payload.get("hall"),
             "created": _iso(job.created), "finished": _iso(job.finished) if job.finished else None,
         }
+
+
+def recent_jobs(runtime: Any, identity: Identity, limit: int = 10) -> list[dict[str, Any]]:
+    """The identity's latest jobs, newest first (for the upload page)."""
+    with runtime.db.session() as session:
+        rows = session.scalars(select(Job).where(Job.kind == "ingest", Job.owner == identity.name).order_by(Job.id.desc()).limit(limit))
+        return [{"id": j.id, "state": j.state, "progress": j.progress, "total": j.total, "created": _iso(j.created)} for j in rows]
 
 
 def _own_job(session, identity: Identity, job_id: int) -> Job:

@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "viewer.blueprints.vendor",
     "viewer.blueprints.tus",
     "viewer.blueprints.jobs_api",
+    "viewer.blueprints.curator_uploads",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
 )
