@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "viewer.blueprints.tus",
     "viewer.blueprints.jobs_api",
     "viewer.blueprints.curator_uploads",
+    "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
 )

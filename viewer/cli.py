@@ -174,6 +174,7 @@ def verify(as_json: bool) -> None:
 
 def _register_commands() -> None:
     """Commands that live in viewer.commands.* (one module per area)."""
+    from viewer.commands.bookings import activities, bookings
     from viewer.commands.search_cmds import index, search
     from viewer.commands.items import items
     from viewer.commands.uploads_cmds import uploads, worker
@@ -181,6 +182,8 @@ def _register_commands() -> None:
 
     main.add_command(search)
     main.add_command(index)
+    main.add_command(activities)
+    main.add_command(bookings)
     main.add_command(user)
     main.add_command(items)
     main.add_command(uploads)
