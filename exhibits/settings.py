@@ -27,6 +27,8 @@ class Settings:
     max_file_bytes: int = 4 * 1024**3
     #: Job queue: empty means huey's SQLite storage in ``home``; ``redis://…`` a shared Redis.
     queue_url: str = ""
+    #: Contact address harvesters see in OAI-PMH Identify (``JINSHI_ADMIN_EMAIL``).
+    admin_email: str = ""
     #: Where booking mails go (``smtp://host:port?from=...``); empty: they wait in the outbox.
     smtp_url: str = ""
     #: ``JINSHI_RATE_LIMITS``: ``login=10/minute,booking=20/minute``, or ``off`` (tests, benchmarks).
@@ -46,6 +48,7 @@ class Settings:
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
             queue_url=env.get("JINSHI_QUEUE_URL", ""),
+            admin_email=env.get("JINSHI_ADMIN_EMAIL", "").strip(),
             smtp_url=env.get("JINSHI_SMTP_URL", ""),
             rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
         ).resolved()
