@@ -206,3 +206,19 @@ def test_a_failed_file_is_replaced_and_retried_without_the_others(museum_runtime
         assert session.get(Upload, fixed.id).filename == "mirror.jpg"
         assert session.get(Item, "cu-mirror").state == "ready"
         assert session.scalar(select(func.count()).select_from(Change).where(Change.item_id == "cu-ding")) == 1
+
+
+def test_hostile_files_in_a_batch_fail_alone_with_their_reason(museum_runtime, store, tmp_path):
+    good = put(store, ALICE, "ding.jpg", photo(tmp_path, "ding.jpg"))
+    script = put(store, ALICE, "label.jpg", b"<html><script>alert(document.cookie)</script></html>")
+    program = put(store, ALICE, "viewer.png", b"MZ\x90\x00" + os.urandom(2000))
+    queue = Queue()
+    job_id = jobs.submit(museum_runtime, ALICE, [good.id, script.id, program.id], None, "copper", "mirrors", queue)
+    run_all(museum_runtime, queue)
+    files = {f["file"]: f for f in jobs.job_view(museum_runtime, ALICE, job_id)["files"]}
+    assert files["ding.jpg"]["status"] == "ingested"
+    for name in ("label.jpg", "viewer.png"):
+        assert files[name]["status"] == "failed" and files[name]["error"].startswith(f"{name}: ")
+    with museum_runtime.db.session() as session:
+        assert session.get(Item, "ding").state == "ready"
+        assert {session.get(Item, "label").state, session.get(Item, "viewer").state} == {"failed"}

@@ -61,3 +61,16 @@ def test_refusals(api, museum_runtime, tmp_path):
     store.append(USERS["bob"], unfinished.id, 0, io.BytesIO(b"12345"), 5)
     half = api.post("/curator/api/jobs", json={"uploads": [unfinished.id], "museum": "ich", "hall": "crafts"}, headers=auth("bob"))
     assert half.status_code == 400 and half.get_json()["problems"] == ["uploads[0]: y.jpg is not finished (5 of 10 bytes arrived)"]
+
+
+def test_upload_creation_is_rate_limited(museum_runtime, settings):
+    import dataclasses
+
+    from viewer.app import create_app
+
+    museum_runtime.settings = dataclasses.replace(settings, rate_limits="upload=2/minute")
+    app = create_app(runtime=museum_runtime, TESTING=True)
+    add_accounts(museum_runtime)
+    client = app.test_client()
+    headers = {**auth("alice"), "Tus-Resumable": "1.0.0", "Upload-Length": "3", "Upload-Metadata": "filename YS5qcGc="}
+    assert [client.post("/curator/api/uploads/", headers=headers).status_code for _ in range(3)] == [201, 201, 429]

@@ -2,29 +2,39 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from exhibits import curation
+from exhibits.i18n import N_
 from ingest import jobs
 from viewer.auth import current_identity, login_required
 from viewer.context import db_session, runtime
-from viewer.i18n import current_language, pick
-from viewer.upload_text import ZH, install
+from viewer.i18n import pick
 
 bp = Blueprint("curator_uploads", __name__, url_prefix="/curator")
-install(bp)
 
+#: Job and file states as the pages name them.
+STATES = {
+    "queued": N_("queued"), "running": N_("running"), "done": N_("done"), "failed": N_("failed"),
+    "ingested": N_("ingested"), "unchanged": N_("unchanged"),
+}
 #: Strings the page scripts show, in the page's language.
 SCRIPT_STRINGS = [
-    "queued", "running", "done", "failed", "ingested", "unchanged", "waiting", "of", "files processed",
-    "Replace this file", "Uploading the replacement…", "The replacement is uploaded; the job runs again for it.",
-    "Could not replace the file:", "Wait until every file is uploaded.", "Every file is uploaded. Start the ingest when you are ready.",
-    "Starting the ingest…", "Could not start the ingest:", "The job stopped:",
+    N_("of"), N_("files processed"), N_("Replace this file"), N_("Uploading the replacement…"),
+    N_("The replacement is uploaded; the job runs again for it."), N_("Could not replace the file:"),
+    N_("Wait until every file is uploaded."), N_("Every file is uploaded. Start the ingest when you are ready."),
+    N_("Starting the ingest…"), N_("Could not start the ingest:"), N_("The job stopped:"),
 ]
 
 
 def _strings() -> dict[str, str]:
-    zh = current_language() == "zh"
-    return {key: (ZH.get(key, key) if zh else key) for key in SCRIPT_STRINGS}
+    return {key: gettext(key) for key in [*STATES, *SCRIPT_STRINGS]}
+
+
+@bp.app_template_filter("job_state")
+def job_state(state: str) -> str:
+    """A job's or file's state in the page's language."""
+    return gettext(STATES[state]) if state in STATES else state
 
 
 @bp.get("/uploads")
