@@ -404,7 +404,8 @@ def run(runtime: Any, job_id: int, worker: str | None = None, clock: Callable[[]
     worker = worker or worker_name()
     if not claim(runtime, job_id, worker, clock()):
         return "skipped"
-    workspace = runtime.settings.home / "jobs" / str(job_id)
+    # one workspace per claim: a worker thought dead that is still running never shares (or removes) the new one's
+    workspace = runtime.settings.home / "jobs" / f"{job_id}-{worker.replace(':', '-')}-{threading.get_ident()}"
     try:
         with _Lease(runtime, job_id, worker, clock) as lease:
             return _run_claimed(runtime, job_id, worker, workspace, lease, clock)
@@ -531,4 +532,18 @@ def recover(runtime: Any, enqueue: Enqueue, now: datetime | None = None) -> list
     again.extend(waiting)
     for job_id in again:
         _enqueue(enqueue, job_id)
+    _remove_stale_workspaces(runtime)
     return again
+
+
+def _remove_stale_workspaces(runtime: Any) -> None:
+    """Workspaces left by killed workers, once their job is no longer running."""
+    root = runtime.settings.home / "jobs"
+    if not root.is_dir():
+        return
+    with runtime.db.session() as session:
+        running = {str(i) for i in session.scalars(select(Job.id).where(Job.state == "running"))}
+    for folder in root.iterdir():
+        job_id = folder.name.split("-", 1)[0]
+        if folder.is_dir() and job_id.isdigit() and job_id not in running:
+            shutil.rmtree(folder, ignore_errors=True)
