@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -40,13 +40,15 @@ class FileResult:
     asset: int | None = None
     image_id: str | None = None
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        if self.image_id is None:
-            data.pop("image_id")
-        if self.error is None:
-            data.pop("error")
+        for key in ("image_id", "error"):
+            if data[key] is None:
+                data.pop(key)
+        if not self.warnings:
+            data.pop("warnings")
         return data
 
 
@@ -74,7 +76,7 @@ def ingest_batch(
         records = records_from_paths([Path(p) for p in paths], museum, hall)
     places = _check_places(runtime, records, metadata)
     for record in records:
-        yield from _ingest_item(runtime, record, places[record.id], draft, progress)
+        yield from _ingest_guarded(runtime, record, places[record.id], draft, progress)
     # even when every item was unchanged, leave the index caught up with the catalogue
     _sync_index(runtime, [])
 
@@ -146,8 +148,42 @@ def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) 
     return places
 
 
+def _ingest_guarded(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool,
+                    progress: Progress | None) -> list[FileResult]:
+    """One item, whatever happens: an exception anywhere in its processing fails this item only.
+
+    Media handlers' own exceptions are caught per file in :func:`_ingest_item`; this catches the
+    rest (grouping, hashing, the catalogue write), logs the traceback (``jinshi ingest --verbose``)
+    and records the item as failed, so the batch goes on with the next item.
+    """
+    try:
+        return list(_ingest_item(runtime, record, place, draft, progress))
+    except Exception as exc:  # noqa: BLE001 - one item never sinks the batch
+        log.warning("item %s failed", record.id, exc_info=True)
+        reason = f"could not be processed ({_describe(exc)})"
+        kept = False
+        try:
+            kept = _mark_failed(runtime, record, place, reason)
+        except Exception:  # noqa: BLE001 - the catalogue itself is unreachable: report, go on
+            log.warning("item %s: its failure could not be recorded", record.id, exc_info=True)
+        notes = [_kept_note(record.id)] if kept else []
+        if not record.files:
+            return [FileResult(None, "failed", record.id, error=f"{record.id}: {reason}", warnings=notes)]
+        return [FileResult(str(p), "failed", record.id, error=f"{p.name}: {reason}", warnings=list(notes)) for p in record.files]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _kept_note(item_id: str) -> str:
+    return f"item {item_id} keeps its last good version (still online if it was published) until this is fixed"
+
+
 def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool, progress: Progress | None) -> Iterator[FileResult]:
     results: dict[Path, FileResult] = {}
+    warnings: dict[Path, list[str]] = {}
     detected: list[tuple[Path, Detected]] = []
     unknown: list[tuple[Path, Detected]] = []
     for path in record.files:
@@ -160,13 +196,12 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
         kind = detect(path)
         if kind.kind == "unknown":
             unknown.append((path, kind))
-        elif mislabelled(path, kind):
-            results[path] = FileResult(
-                str(path), "failed", record.id,
-                error=f"{path.name}: content is a {kind.label} but the name ends in '{path.suffix}'; rename the file and ingest again",
-            )
-        else:
-            detected.append((path, kind))
+            continue
+        if mislabelled(path, kind):
+            # content decides; the name only warns (as DROID and Siegfried report an extension mismatch)
+            warnings.setdefault(path, []).append(
+                f"{path.name}: the content is a {kind.label} but the name ends in '{path.suffix}'; ingested as {kind.label}")
+        detected.append((path, kind))
     media, orphans = group_files(detected, unknown)
     for path, reason in orphans:
         results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: {reason}")
@@ -195,10 +230,17 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
                 raise MediaError(f"{entry.detected.label} files are not supported yet")
             facts, companions = handler.process(runtime.store, runtime.settings, sha, entry)
             processed.append((entry, sha, size, facts, companions))
+            warnings.setdefault(entry.path, []).extend(
+                f"{entry.path.name}: {w}" for w in facts.info.get("warnings") or () if isinstance(w, str))
         except MediaError as exc:
             results[entry.path] = FileResult(str(entry.path), "failed", record.id, error=f"{entry.path.name}: {exc}")
         except OSError as exc:
             results[entry.path] = FileResult(str(entry.path), "failed", record.id, error=f"{entry.path.name}: cannot be read ({exc.strerror or exc})")
+        except Exception as exc:  # noqa: BLE001 - a library's bug in one file fails that file, not the batch
+            log.warning("%s: the %s handler failed", entry.path, entry.detected.kind, exc_info=True)
+            results[entry.path] = FileResult(
+                str(entry.path), "failed", record.id,
+                error=f"{entry.path.name}: could not be processed ({_describe(exc)}); 'jinshi ingest --verbose' shows the details")
         for path, _ in entry.companions:
             if path in results or entry.path in results:
                 results.setdefault(path, FileResult(str(path), "failed", record.id, error=f"{path.name}: its media file {entry.path.name} failed"))
@@ -207,19 +249,22 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
     if failures:
         companions_stored = [c.sha256 for *_, companions in processed for c in companions]
         _forget_originals(runtime, stored_here + companions_stored)
-        _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures))
+        kept = _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures))
         for path in record.files:
-            yield results.get(path) or FileResult(str(path), "failed", record.id, error=f"{path.name}: not ingested because another file of item {record.id} failed")
+            result = results.get(path) or FileResult(str(path), "failed", record.id, error=f"{path.name}: not ingested because another file of item {record.id} failed")
+            result.warnings = warnings.get(path, []) + ([_kept_note(record.id)] if kept else [])
+            yield result
         return
 
     assets = _write_item(runtime, record, place, draft, fingerprint, processed)
     _sync_index(runtime, [record.id])
     by_path = {path: (asset_id, sha, kind) for path, asset_id, sha, kind in assets}
     if not record.files:
-        yield FileResult(None, "ingested", record.id)
-    for path in record.files:
+        yield FileResult(None, "ingested", record.id, warnings=list(record.warnings))
+    for index, path in enumerate(record.files):
         asset_id, sha, kind = by_path.get(path, (None, None, None))
-        yield FileResult(str(path), "ingested", record.id, asset_id, sha if kind == "image" else None)
+        notes = (list(record.warnings) if index == 0 else []) + warnings.get(path, [])
+        yield FileResult(str(path), "ingested", record.id, asset_id, sha if kind == "image" else None, warnings=notes)
 
 
 def _check_file(path: Path, max_bytes: int) -> str | None:
@@ -271,19 +316,25 @@ def _apply_record(item: Item, record: ItemRecord, place: tuple[int, int, int | N
     item.rights = record.rights
 
 
-def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> None:
-    """A new item is kept as 'failed' for the curator; a published one keeps its last good version."""
+def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> bool:
+    """A new item is kept as 'failed' for the curator; a ready one keeps its last good version.
+
+    Returns True when an earlier good version stays (still online if it was published); its
+    stored error tells the curator why the new version was not taken, until a later run succeeds.
+    """
     with runtime.db.session() as session:
         item = session.get(Item, record.id)
+        kept = item is not None and item.state == ItemState.READY
         if item is None:
             item = Item(id=record.id)
             _apply_record(item, record, place)
-            item.state = "failed"
+            item.state = ItemState.FAILED
             session.add(item)
-        elif item.state != "ready":
+        elif not kept:
             _apply_record(item, record, place)
-            item.state = "failed"
+            item.state = ItemState.FAILED
         item.error = reason[:10_000]
+        return kept
 
 
 def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprint: str | None, processed) -> list[tuple[Path, int, str, str]]:

@@ -56,22 +56,35 @@ class ItemRecord:
     files: list[Path] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
     row: int | None = None
+    #: problems that do not stop the record (a date text that cannot be read), for the report
+    warnings: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         """A hash of the metadata, to recognise a row that has not changed."""
-        data = {k: v for k, v in self.__dict__.items() if k not in ("files", "row")}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("files", "row", "warnings")}
         data["files"] = [p.name for p in self.files]
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _year(value: str, column: str, problems: list[str], row: int) -> int | None:
+def _year(value: str, column: str, warnings: list[str], row: int) -> int | None:
+    """A year column's value; a text that cannot be read keeps the record, with a warning."""
     value = value.strip()
     if not value:
         return None
     if not re.fullmatch(r"[-−]?\d{1,4}", value):
-        problems.append(f"row {row}: {column} {value!r} is not a year (whole number; BCE years are negative, e.g. -1046)")
+        warnings.append(f"row {row}: {column} {value!r} is not a year this reads; the record is kept with that year empty")
         return None
     return int(value.replace("−", "-"))
+
+
+def _years(row: dict[str, str], index: int, warnings: list[str]) -> tuple[int | None, int | None]:
+    """``date_start``/``date_end`` of a row; unreadable or contradictory years become empty, with a warning."""
+    start = _year(row.get("date_start", ""), "date_start", warnings, index)
+    end = _year(row.get("date_end", ""), "date_end", warnings, index)
+    if start is not None and end is not None and start > end:
+        warnings.append(f"row {index}: date_start {start} is after date_end {end}; the record is kept without years")
+        return None, None
+    return start, end
 
 
 def _resolve_file(base: Path, name: str, problems: list[str], row: int) -> Path | None:
@@ -152,10 +165,8 @@ def read_metadata(path: Path, museum: str | None = None, hall: str | None = None
         title = lang_value(None, row.get("title_zh"), row.get("title_en"))
         if not title:
             problems.append(f"row {index}: needs title_zh or title_en")
-        start = _year(row.get("date_start", ""), "date_start", problems, index)
-        end = _year(row.get("date_end", ""), "date_end", problems, index)
-        if start is not None and end is not None and start > end:
-            problems.append(f"row {index}: date_start {start} is after date_end {end}")
+        row_warnings: list[str] = []
+        start, end = _years(row, index, row_warnings)
         files = []
         for name in row.get("files", "").split(";"):
             resolved = _resolve_file(base, name, problems, index)
@@ -186,6 +197,7 @@ def read_metadata(path: Path, museum: str | None = None, hall: str | None = None
                 files=files,
                 extra=extra,
                 row=index,
+                warnings=row_warnings,
             )
         )
     if problems:

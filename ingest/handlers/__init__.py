@@ -71,15 +71,5 @@ def handler_for(kind: str) -> Handler | None:
 
 
 def _load_builtin_handlers() -> None:
-    if HANDLERS:
-        return
-    from ingest.handlers import image  # noqa: F401  (registers itself)
-
-    try:  # handlers of other media kinds, when present
-        from ingest.handlers import model3d  # noqa: F401
-    except ImportError:
-        pass
-    try:
-        from ingest.handlers import av  # noqa: F401
-    except ImportError:
-        pass
+    """Import the built-in handlers (each registers itself); a broken module raises, never hides."""
+    from ingest.handlers import av, image, model3d  # noqa: F401

@@ -56,8 +56,6 @@ def test_empty_files_column_is_a_record_without_media(tmp_path):
 @pytest.mark.parametrize(
     "rows, message",
     [
-        (["a,copper,h,,鼎,,,,-1600x,,,,,,,,,,"], "row 2: date_start '-1600x' is not a year"),
-        (["a,copper,h,,鼎,,,,100,-100,,,,,,,,,"], "row 2: date_start 100 is after date_end -100"),
         (["a,copper,h,,鼎,,,,,,,,,,,,,,../../etc/passwd"], "row 2: file '../../etc/passwd' must be a path inside the CSV's folder"),
         (["a,copper,h,,鼎,,,,,,,,,,,,,,/etc/passwd"], "row 2: file '/etc/passwd' must be a path inside the CSV's folder"),
         (["a,copper,h,,鼎,,,,,,,,,,,,,,", "b,copper,h,,鼎,,,,,,,,,,,,,,", "a,copper,h,,鼎,,,,,,,,,,,,,,"], "row 4: id 'a' is a duplicate of row 2"),
@@ -72,6 +70,17 @@ def test_bad_rows_refuse_the_csv_with_row_numbers(tmp_path, rows, message):
         read_metadata(write(tmp_path, *rows))
     assert message in str(info.value)
     assert str(tmp_path / "batch.csv") in str(info.value)
+
+
+def test_a_date_that_cannot_be_read_keeps_its_record_with_a_warning(tmp_path):
+    records = read_metadata(write(tmp_path, "a,copper,h,,鼎,,,,-1600x,-1046,,,,,,,,,", "b,copper,h,,簋,,,,100,-100,,,,,,,,,",
+                                  "c,copper,h,,爵,,,,-1600,-1046,,,,,,,,,"))
+    a, b, c = records
+    assert (a.date_start, a.date_end) == (None, -1046)
+    assert a.warnings == ["row 2: date_start '-1600x' is not a year this reads; the record is kept with that year empty"]
+    assert (b.date_start, b.date_end) == (None, None)
+    assert b.warnings == ["row 3: date_start 100 is after date_end -100; the record is kept without years"]
+    assert (c.date_start, c.date_end, c.warnings) == (-1600, -1046, [])
 
 
 def test_missing_required_column(tmp_path):
