@@ -11,18 +11,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from exhibits.models import Asset, Change, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
-from ingest.metadata import ItemRecord, MetadataError, read_metadata
+from ingest.metadata import ItemRecord, read_metadata
 from media.errors import MediaError
 from media.store import sha256_file
 
@@ -70,15 +72,110 @@ def ingest_batch(
     ``runtime`` provides ``.settings``, ``.db``, ``.store`` and ``.index``.
     Raises MetadataError (CSV refused, nothing ingested) or IngestError before any work.
     """
+    places: dict[str, tuple[int, int, int | None]] = {}
     if metadata is not None:
-        records = read_metadata(Path(metadata), museum=museum, hall=hall)
+        def check(found: list[ItemRecord]) -> list[tuple[int, str]]:
+            resolved, problems = _resolve_places(runtime, found)
+            places.update(resolved)
+            return problems
+
+        records = read_metadata(Path(metadata), museum=museum, hall=hall, check=check)
     else:
         records = records_from_paths([Path(p) for p in paths], museum, hall)
-    places = _check_places(runtime, records, metadata)
+        resolved, problems = _resolve_places(runtime, records)
+        if problems:
+            raise IngestError("; ".join(message for _, message in problems))
+        places.update(resolved)
+    index = _IndexBatch(runtime)
+    pending: list[ItemRecord] = []  # records without media, written in batched transactions
     for record in records:
-        yield from _ingest_guarded(runtime, record, places[record.id], draft, progress)
+        if not record.files:
+            pending.append(record)
+            if len(pending) >= WRITE_BATCH:
+                yield from _ingest_records(runtime, pending, places, draft, progress, index)
+                pending = []
+            continue
+        if pending:
+            yield from _ingest_records(runtime, pending, places, draft, progress, index)
+            pending = []
+        results = _ingest_guarded(runtime, record, places[record.id], draft, progress)
+        if any(r.status == "ingested" for r in results):
+            index.add([record.id])
+        yield from results
+    if pending:
+        yield from _ingest_records(runtime, pending, places, draft, progress, index)
     # even when every item was unchanged, leave the index caught up with the catalogue
-    _sync_index(runtime, [])
+    index.flush()
+
+
+#: Records without media written per catalogue transaction.
+WRITE_BATCH = 500
+#: The search index takes the items written so far at least this often (items, seconds).
+INDEX_BATCH, INDEX_SECONDS = 2000, 5.0
+
+
+class _IndexBatch:
+    """Items waiting for the search index, written in batches (one index commit each).
+
+    The catalogue is the truth; if the process dies before a flush, the index's sync marker
+    (search/sync.py) makes the next ingest or ``jinshi index rebuild`` catch these items up.
+    """
+
+    def __init__(self, runtime: Any) -> None:
+        self.runtime = runtime
+        self.ids: list[str] = []
+        self.since = time.monotonic()
+
+    def add(self, item_ids: list[str]) -> None:
+        if not self.ids:
+            self.since = time.monotonic()
+        self.ids.extend(item_ids)
+        if len(self.ids) >= INDEX_BATCH or time.monotonic() - self.since >= INDEX_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, []
+        _sync_index(self.runtime, ids)
+
+
+def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
+                    draft: bool, progress: Progress | None, index: _IndexBatch) -> list[FileResult]:
+    """Records without media: skip the unchanged ones, write the rest in one transaction.
+
+    If that transaction fails, each record is tried on its own, so one bad record fails alone.
+    """
+    fingerprints = {r.id: _fingerprint(r, []) for r in records}
+    try:
+        results: list[FileResult] = []
+        written: list[str] = []
+        with runtime.db.session() as session:
+            existing = {i.id: i for i in session.scalars(
+                select(Item).where(Item.id.in_([r.id for r in records])).options(selectinload(Item.assets)))}
+            for record in records:
+                if progress:
+                    progress(record.id)
+                item = existing.get(record.id)
+                if item is not None and item.state == ItemState.READY and item.source_hash == fingerprints[record.id]:
+                    results.append(FileResult(None, "unchanged", record.id))
+                    continue
+                _write_item_in(session, item, record, places[record.id], draft, fingerprints[record.id], [])
+                written.append(record.id)
+                results.append(FileResult(None, "ingested", record.id, warnings=list(record.warnings)))
+    except Exception:  # noqa: BLE001 - find the record that failed by trying each alone
+        log.warning("a batch of %d records failed; trying each on its own", len(records), exc_info=True)
+        results = []
+        for record in records:
+            one = _ingest_guarded(runtime, record, places[record.id], draft, None)
+            if any(r.status == "ingested" for r in one):
+                index.add([record.id])
+            results.extend(one)
+        return results
+    index.add(written)
+    return results
+
+
+def _fingerprint(record: ItemRecord, hashes: list[str]) -> str:
+    return hashlib.sha256((record.fingerprint() + repr(sorted(hashes))).encode()).hexdigest()
 
 
 def records_from_paths(paths: list[Path], museum: str | None, hall: str | None) -> list[ItemRecord]:
@@ -113,9 +210,9 @@ def slugify(text: str) -> str:
     return slug
 
 
-def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) -> dict[str, tuple[int, int, int | None]]:
-    """Resolve museum/hall/section slugs; refuse the batch listing every unknown one."""
-    problems: list[str] = []
+def _resolve_places(runtime: Any, records: list[ItemRecord]) -> tuple[dict[str, tuple[int, int, int | None]], list[tuple[int, str]]]:
+    """Resolve museum/hall/section slugs; every unknown one is a problem ``(row, message)``."""
+    problems: list[tuple[int, str]] = []
     places: dict[str, tuple[int, int, int | None]] = {}
     with runtime.db.session() as session:
         museums = {m.slug: m.id for m in session.scalars(select(Museum))}
@@ -123,29 +220,26 @@ def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) 
         sections = {(s.hall_id, s.slug): s.id for s in session.scalars(select(Section))}
     for record in records:
         where = f"row {record.row}: " if record.row else f"{record.files[0].name}: "
+        row = record.row or 0
         museum_id = museums.get(record.museum)
         if museum_id is None:
-            problems.append(f"{where}museum {record.museum!r} is not defined (load it with 'jinshi halls load')")
+            problems.append((row, f"{where}museum {record.museum!r} is not defined (load it with 'jinshi halls load')"))
             continue
         if not record.hall:
-            problems.append(f"{where}hall is empty")
+            problems.append((row, f"{where}hall is empty"))
             continue
         hall = halls.get(record.hall)
         if hall is None or hall[1] != museum_id:
-            problems.append(f"{where}hall {record.hall!r} is not defined in museum {record.museum!r}")
+            problems.append((row, f"{where}hall {record.hall!r} is not defined in museum {record.museum!r}"))
             continue
         section_id = None
         if record.section:
             section_id = sections.get((hall[0], record.section))
             if section_id is None:
-                problems.append(f"{where}section {record.section!r} is not defined in hall {record.hall!r}")
+                problems.append((row, f"{where}section {record.section!r} is not defined in hall {record.hall!r}"))
                 continue
         places[record.id] = (museum_id, hall[0], section_id)
-    if problems:
-        if source is not None:
-            raise MetadataError(source, problems)
-        raise IngestError("; ".join(problems))
-    return places
+    return places, problems
 
 
 def _ingest_guarded(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool,
@@ -208,7 +302,7 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
 
     hashes = {path: sha256_file(path) for path, _ in [*detected, *unknown]}  # read once: to skip and to store
     if not results:
-        fingerprint = hashlib.sha256((record.fingerprint() + repr(sorted(hashes.values()))).encode()).hexdigest()
+        fingerprint = _fingerprint(record, list(hashes.values()))
         if _unchanged(runtime, record.id, fingerprint):
             for path in record.files or [None]:
                 yield FileResult(str(path) if path else None, "unchanged", record.id)
@@ -257,7 +351,6 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
         return
 
     assets = _write_item(runtime, record, place, draft, fingerprint, processed)
-    _sync_index(runtime, [record.id])
     by_path = {path: (asset_id, sha, kind) for path, asset_id, sha, kind in assets}
     if not record.files:
         yield FileResult(None, "ingested", record.id, warnings=list(record.warnings))
@@ -339,37 +432,44 @@ def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
 
 def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprint: str | None, processed) -> list[tuple[Path, int, str, str]]:
     """Write the item and all its assets in one transaction, as 'ready'."""
-    written: list[tuple[Path, Asset]] = []
     with runtime.db.session() as session:
-        item = session.get(Item, record.id)
-        action = "Update"
-        first_version = item is None or item.state != ItemState.READY
-        if item is None:
-            item = Item(id=record.id, position=record.row or 0)
-            session.add(item)
-            action = "Create"
-        _apply_record(item, record, place)
+        return _write_item_in(session, session.get(Item, record.id), record, place, draft, fingerprint, processed)
+
+
+def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, draft: bool, fingerprint: str | None,
+                   processed) -> list[tuple[Path, int, str, str]]:
+    """The one place that writes an ingested item (``item``: the catalogue's row, or None) in ``session``."""
+    written: list[tuple[Path, Asset]] = []
+    action = "Update"
+    first_version = item is None or item.state != ItemState.READY
+    if item is None:
+        item = Item(id=record.id, position=record.row or 0)
+        session.add(item)
+        action = "Create"
+    _apply_record(item, record, place)
+    if item.assets:
         item.assets.clear()
         session.flush()
-        position = 0
-        for entry, sha, size, facts, companions in processed:
-            asset = _asset(sha, size, entry.path.name, facts, position)
-            item.assets.append(asset)
-            written.append((entry.path, asset))
+    position = 0
+    for entry, sha, size, facts, companions in processed:
+        asset = _asset(sha, size, entry.path.name, facts, position)
+        item.assets.append(asset)
+        written.append((entry.path, asset))
+        position += 1
+        for companion in companions:
+            extra = _asset(companion.sha256, companion.size, companion.path.name, companion.facts, position)
+            item.assets.append(extra)
+            written.append((companion.path, extra))
             position += 1
-            for companion in companions:
-                extra = _asset(companion.sha256, companion.size, companion.path.name, companion.facts, position)
-                item.assets.append(extra)
-                written.append((companion.path, extra))
-                position += 1
-        item.state = "ready"
-        item.error = None
-        if first_version:  # publication changes later only by an explicit publish or withdraw
-            item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
-        item.source_hash = fingerprint
-        session.add(Change(item_id=item.id, action=action))
-        session.flush()
-        return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
+    item.state = "ready"
+    item.error = None
+    if first_version:  # publication changes later only by an explicit publish or withdraw
+        item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
+    item.source_hash = fingerprint
+    session.add(Change(item_id=item.id, action=action))
+    if written:
+        session.flush()  # the assets' ids
+    return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
 
 
 def _asset(sha: str, size: int, filename: str, facts: AssetFacts, position: int) -> Asset:
