@@ -25,6 +25,8 @@ class Settings:
     max_image_pixels: int = 400_000_000
     #: Largest upload or ingested file in bytes.
     max_file_bytes: int = 4 * 1024**3
+    #: ``JINSHI_RATE_LIMITS``: ``login=10/minute,booking=20/minute``, or ``off`` (tests, benchmarks).
+    rate_limits: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -39,6 +41,7 @@ class Settings:
             secret_key=env.get("JINSHI_SECRET_KEY", ""),
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
+            rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
         ).resolved()
 
     def resolved(self) -> "Settings":
