@@ -4,14 +4,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export JINSHI_HOME ?= $(CURDIR)/var
+# The demo has a home of its own: never a JINSHI_HOME (or database, index, queue) set for real work.
+# `make demo DEMO_HOME=/somewhere` puts it elsewhere.
+DEMO_HOME ?= $(CURDIR)/var
+DEMO_ENV := env -u JINSHI_DATABASE_URL -u JINSHI_SEARCH_URL -u JINSHI_QUEUE_URL JINSHI_HOME='$(DEMO_HOME)'
 # 2 test processes on 2 cores; override with `make test PYTEST_WORKERS=4`
 PYTEST_WORKERS ?= 2
 
 .PHONY: demo serve test setup setup-test system-test-deps bench clean
 
 demo: setup
-	$(BIN)/jinshi demo
+	$(DEMO_ENV) $(BIN)/jinshi demo
 
 serve: setup
 	$(BIN)/jinshi serve

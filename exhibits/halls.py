@@ -5,6 +5,7 @@ is written, and every problem is reported with its line number.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,13 @@ from exhibits.db import Database
 from exhibits.models import Hall, Museum, Section
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: The keys each level of the file may have; any other key is a mistake, named with its line.
+KEYS = {
+    "the file": ("site", "museums"),
+    "a museum": ("slug", "title", "summary", "halls"),
+    "a hall": ("slug", "title", "summary", "sections"),
+    "a section": ("slug", "title", "summary"),
+}
 
 
 class HallsFileError(ValueError):
@@ -61,6 +69,13 @@ class _Reader:
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, f"{what} must be a mapping")
             return None
+        allowed = KEYS.get(what)
+        if allowed is not None:
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value not in allowed:
+                    close = difflib.get_close_matches(str(key.value).lower(), allowed, n=1, cutoff=0.6)
+                    hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(allowed)})"
+                    self.fail(key, f"unknown key {key.value!r} in {what}{hint}")
         return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
@@ -119,7 +134,7 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
         raise HallsFileError(path, ["the file is empty"])
     top = reader.mapping(root, "the file")
     if top is None or "museums" not in top:
-        raise HallsFileError(path, reader.problems or ["line 1: missing top-level 'museums' list"])
+        raise HallsFileError(path, reader.problems + ["line 1: missing top-level 'museums' list"])
     museums: list[MuseumSpec] = []
     seen_halls: dict[str, int] = {}
     seen_museums: set[str] = set()

@@ -490,5 +490,7 @@ def _sync_index(runtime: Any, item_ids: list[str]) -> None:
 
     try:
         reindex_items(runtime.db, runtime.index, item_ids)
-    except Exception:  # noqa: BLE001 - the index is repairable, the catalogue write stands
-        log.exception("search index update failed for %s; it will be repaired by the next ingest or 'jinshi index rebuild'", item_ids)
+    except Exception as exc:  # noqa: BLE001 - the index is repairable, the catalogue write stands
+        log.error("the search index was not updated (%s); the next ingest or 'jinshi index rebuild' catches it up",
+                  _describe(exc))
+        log.warning("search index update failed for %d items", len(item_ids), exc_info=True)

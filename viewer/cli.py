@@ -32,7 +32,23 @@ def progress_bar(enabled: bool = True) -> Progress:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command: a configured service that cannot be reached is one clear line and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from viewer.unreachable import describe_unreachable
+
+            line = describe_unreachable(exc)
+            if line is None:
+                raise
+            click.echo(f"Error {line}", err=True)  # one line, never wrapped
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Jinshi 金石: digital museum and intangible heritage exhibition system."""
 
@@ -193,21 +209,44 @@ def demo(host: str, port: int, workers: int, build_only: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
-def verify(as_json: bool) -> None:
-    """Fixity check: every original the catalogue names is present and still hashes to its name."""
+@click.option("--repair", is_flag=True, help="Re-make missing or damaged derivatives from the originals.")
+def verify(as_json: bool, repair: bool) -> None:
+    """Fixity check of the originals, check of their derivatives, files nothing refers to; --repair re-makes derivatives."""
     from ingest.fixity import verify_store
+    from ingest.repair import check_derivatives, repair_derivatives, unreferenced_files
+    from media.images import limit_memory_growth
 
     runtime = get_runtime()
     with progress_bar(enabled=not as_json) as bar:
-        task = bar.add_task("verify", total=None, current="")
+        task = bar.add_task("originals", total=None, current="")
         report = verify_store(runtime.db, runtime.store, progress=lambda sha: bar.update(task, advance=1, current=sha[:12]))
+        task = bar.add_task("derivatives", total=None, current="")
+        damage = check_derivatives(runtime.db, runtime.store, progress=lambda name: bar.update(task, advance=1, current=name))
+        if repair and damage:
+            limit_memory_growth()
+            task = bar.add_task("repair", total=len(damage), current="")
+            repaired = repair_derivatives(runtime, damage, progress=lambda sha: bar.update(task, advance=1, current=sha))
+        else:
+            repaired = [d.to_json() for d in damage]
+    report["derivatives"] = repaired
+    report["unreferenced"] = unreferenced_files(runtime.db, runtime.store)
+    broken = [d for d in repaired if not d.get("repaired")]
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
         click.echo(f"{report['checked']} originals checked, {len(report['problems'])} problems, {len(report['orphans'])} not in the catalogue")
         for problem in report["problems"]:
             click.echo(f"  {problem['sha256']}: {problem['problem']} (items: {', '.join(problem['items'])})")
-    sys.exit(1 if report["problems"] else 0)
+        fixed = len(repaired) - len(broken)
+        click.echo(f"{len(repaired)} originals with missing or damaged derivatives" + (f", {fixed} repaired" if repair else
+                   (" (run 'jinshi verify --repair' to re-make them)" if repaired else "")))
+        for entry in repaired:
+            state = "repaired" if entry.get("repaired") else entry.get("error") or "not repaired"
+            click.echo(f"  {entry['sha256']} ({entry['kind']}; items: {', '.join(entry['items'])}): {'; '.join(entry['problems'])}: {state}")
+        click.echo(f"{len(report['unreferenced'])} files in the store that nothing refers to")
+        for path in report["unreferenced"]:
+            click.echo(f"  {path}")
+    sys.exit(1 if report["problems"] or broken else 0)
 
 
 def _register_commands() -> None:

@@ -9,6 +9,8 @@ from media.store import MediaStore
 
 @register("image")
 class ImageHandler:
+    derivatives = ["pyramid.tif"]
+
     def process(self, store: MediaStore, settings: Settings, sha256: str, media: MediaFile) -> tuple[AssetFacts, list[Companion]]:
         source = store.original_path(sha256)
         info = probe_image(source, settings.max_image_pixels)

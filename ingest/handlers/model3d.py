@@ -20,6 +20,8 @@ def _role(detected) -> str:
 
 @register("model")
 class ModelHandler:
+    derivatives = DERIVATIVES
+
     def process(self, store: MediaStore, settings: Settings, sha256: str, media: MediaFile) -> tuple[AssetFacts, list[Companion]]:
         source = store.original_path(sha256)
         with StoredCompanions(store, settings.max_file_bytes) as stored:
