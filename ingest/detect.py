@@ -10,6 +10,8 @@ from pathlib import Path
 
 import puremagic
 
+from ingest.hookspecs import hookimpl
+
 HEAD = 4096
 
 
@@ -70,11 +72,20 @@ def _text_kind(head: bytes, suffix: str, path: Path | None = None) -> Detected |
 
 
 def detect(path: Path) -> Detected:
-    """Identify a file by its first bytes."""
+    """Identify a file by its first bytes: the one content sniffer, through the plugins' ``sniff`` hook."""
+    from ingest.plugins import manager
+
     with open(path, "rb") as handle:
         head = handle.read(HEAD)
     if not head:
         return Detected("unknown", "application/octet-stream", "empty", "an empty (zero-byte) file")
+    found = manager().hook.sniff(path=path, head=head)
+    return found if found is not None else Detected("unknown", "application/octet-stream", "unknown", describe_unknown(path))
+
+
+@hookimpl(trylast=True)
+def sniff(path: Path, head: bytes) -> Detected | None:
+    """The built-in formats (a default plugin): images, 3D models, video, audio, caption files."""
     if head.startswith(b"\xff\xd8\xff"):
         return Detected("image", "image/jpeg", "jpeg", "JPEG image")
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -115,10 +126,7 @@ def detect(path: Path) -> Detected:
         count = int.from_bytes(head[80:84], "little")
         if count and 84 + 50 * count == path.stat().st_size:
             return Detected("model", "model/stl", "stl", "STL mesh (binary)")
-    textual = _text_kind(head, path.suffix.lower(), path)
-    if textual:
-        return textual
-    return Detected("unknown", "application/octet-stream", "unknown", describe_unknown(path))
+    return _text_kind(head, path.suffix.lower(), path)
 
 
 def describe_unknown(path: Path) -> str:

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from exhibits.models import Asset
 from ingest.detect import detect
 from ingest.handlers import MediaFile, handler_for
+from ingest.plugins import media_kind
 from media.store import MediaStore
 
-MEDIA_KINDS = ("image", "model", "video", "audio")
 TRACK_KINDS = ("captions", "chapters", "transcript")
 
 
@@ -38,10 +38,10 @@ class Damage:
 
 
 def expected_derivatives(asset: Asset) -> list[str]:
-    """The derivative names an asset of this kind has once ingested."""
-    handler = handler_for(asset.kind) if asset.kind in MEDIA_KINDS else None
-    if handler is not None:
-        return list(getattr(handler, "derivatives", ()))
+    """The derivative names an asset of this kind has once ingested (its media kind says which)."""
+    kind = media_kind(asset.kind)
+    if kind is not None:
+        return list(kind.derivatives)
     if asset.kind in TRACK_KINDS and (asset.info or {}).get("vtt"):
         return [asset.info["vtt"]]
     return []

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from exhibits.settings import Settings
-from ingest.handlers import AssetFacts, Companion, MediaFile, register
+from ingest.handlers import AssetFacts, Companion, MediaFile
+from ingest.hookspecs import MediaKind, hookimpl
 from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
 from media.models3d import make_model_derivatives
 from media.store import MediaStore
@@ -18,7 +19,6 @@ def _role(detected) -> str:
     return "companion"
 
 
-@register("model")
 class ModelHandler:
     derivatives = DERIVATIVES
 
@@ -47,3 +47,9 @@ class ModelHandler:
                 save_facts(store, sha256, facts, key)
         facts = {**facts, "companions": sorted(files)}
         return AssetFacts(kind="model", mime=media.detected.mime, info=facts), companions
+
+
+@hookimpl
+def media_kinds() -> list[MediaKind]:
+    return [MediaKind("model", ModelHandler(), derivatives=tuple(DERIVATIVES), still="thumbnail.jpg",
+                      served=("model.glb", "model-web.glb", "thumbnail.jpg"))]
