@@ -65,11 +65,12 @@ class _Reader:
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(f"line {node.start_mark.line + 1}: {message}")
 
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
+    def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...] | None = None) -> dict[str, yaml.Node] | None:
+        """The mapping's keys and value nodes; with ``keys``, any other key is named as a problem."""
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, f"{what} must be a mapping")
             return None
-        allowed = KEYS.get(what)
+        allowed = keys
         if allowed is not None:
             for key, _value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value not in allowed:
@@ -132,14 +133,14 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
         raise HallsFileError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if root is None:
         raise HallsFileError(path, ["the file is empty"])
-    top = reader.mapping(root, "the file")
+    top = reader.mapping(root, "the file", KEYS["the file"])
     if top is None or "museums" not in top:
         raise HallsFileError(path, reader.problems + ["line 1: missing top-level 'museums' list"])
     museums: list[MuseumSpec] = []
     seen_halls: dict[str, int] = {}
     seen_museums: set[str] = set()
     for m_node in reader.sequence(top["museums"], "museums"):
-        m = reader.mapping(m_node, "a museum")
+        m = reader.mapping(m_node, "a museum", KEYS["a museum"])
         if m is None:
             continue
         slug = reader.slug(m, m_node, "museum")
@@ -148,7 +149,7 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
         seen_museums.add(slug or "")
         museum = MuseumSpec(slug or "", reader.langmap(m, "title", m_node, True), reader.langmap(m, "summary", m_node, False))
         for h_node in reader.sequence(m.get("halls"), "halls"):
-            h = reader.mapping(h_node, "a hall")
+            h = reader.mapping(h_node, "a hall", KEYS["a hall"])
             if h is None:
                 continue
             h_slug = reader.slug(h, h_node, "hall")
@@ -159,7 +160,7 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
             hall = HallSpec(h_slug or "", reader.langmap(h, "title", h_node, True), reader.langmap(h, "summary", h_node, False))
             seen_sections: set[str] = set()
             for s_node in reader.sequence(h.get("sections"), "sections"):
-                s = reader.mapping(s_node, "a section")
+                s = reader.mapping(s_node, "a section", KEYS["a section"])
                 if s is None:
                     continue
                 s_slug = reader.slug(s, s_node, "section")

@@ -21,7 +21,7 @@ from iiif_prezi3 import (
 )
 
 from exhibits.models import Asset, Hall, Item, Museum
-from exhibits.profile import FIELDS
+from exhibits.profile import FIELDS, language_of
 from exhibits.rights import rights_uri
 
 CanvasBuilder = Callable[[Item, Asset, str, int], list[Canvas]]
@@ -105,6 +105,9 @@ def metadata_entries(item: Item) -> list[KeyValueString]:
         value = (item.metadata_ or {}).get(field.name)
         if value:
             entries.append(KeyValueString(label={"zh": [field.zh], "en": [field.en]}, value=value))
+    for key, text in ((item.metadata_ or {}).get("extra") or {}).items():  # the CSV's extra columns
+        if text:
+            entries.append(KeyValueString(label={language_of(str(key)): [str(key)]}, value={language_of(str(text)): [str(text)]}))
     if item.date_start is not None or item.date_end is not None:
         entries.append(KeyValueString(label={"zh": ["纪年"], "en": ["Date"]}, value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
     entries.append(KeyValueString(label={"zh": ["馆"], "en": ["Museum"]}, value=_label(item.museum.title, item.museum.slug)))
