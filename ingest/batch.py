@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exhibits.models import Asset, Change, Hall, Item, Museum, Section
+from exhibits import changes
+from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
@@ -440,12 +441,10 @@ def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, d
                    processed) -> list[tuple[Path, int, str, str]]:
     """The one place that writes an ingested item (``item``: the catalogue's row, or None) in ``session``."""
     written: list[tuple[Path, Asset]] = []
-    action = "Update"
     first_version = item is None or item.state != ItemState.READY
     if item is None:
         item = Item(id=record.id, position=record.row or 0)
         session.add(item)
-        action = "Create"
     _apply_record(item, record, place)
     if item.assets:
         item.assets.clear()
@@ -466,7 +465,7 @@ def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, d
     if first_version:  # publication changes later only by an explicit publish or withdraw
         item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
     item.source_hash = fingerprint
-    session.add(Change(item_id=item.id, action=action))
+    changes.note_item(session, item)  # Create/Update/Delete for harvesters, only if the public sees it
     if written:
         session.flush()  # the assets' ids
     return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]

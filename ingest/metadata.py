@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from exhibits.dates import read_dates
 from exhibits.profile import (
     CSV_COLUMNS,
     FIELD_BY_NAME,
@@ -67,21 +68,13 @@ class ItemRecord:
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _year(value: str, column: str, warnings: list[str], row: int) -> int | None:
-    """A year column's value; a text that cannot be read keeps the record, with a warning."""
-    value = value.strip()
-    if not value:
-        return None
-    if not re.fullmatch(r"[-−]?\d{1,4}", value):
-        warnings.append(f"row {row}: {column} {value!r} is not a year this reads; the record is kept with that year empty")
-        return None
-    return int(value.replace("−", "-"))
-
-
 def _years(row: dict[str, str], index: int, warnings: list[str]) -> tuple[int | None, int | None]:
-    """``date_start``/``date_end`` of a row; unreadable or contradictory years become empty, with a warning."""
-    start = _year(row.get("date_start", ""), "date_start", warnings, index)
-    end = _year(row.get("date_end", ""), "date_end", warnings, index)
+    """``date_start``/``date_end`` of a row as catalogues write them (:mod:`exhibits.dates`), else
+    from its ``period``; unreadable or contradictory years become empty, with a warning."""
+    period = row.get("period") or row.get("period_zh") or row.get("period_en") or None
+    reading = read_dates(row.get("date_start") or None, row.get("date_end") or None, period)
+    warnings.extend(f"row {index}: {w}" for w in reading.warnings)
+    start, end = reading.start, reading.end
     if start is not None and end is not None and start > end:
         warnings.append(f"row {index}: date_start {start} is after date_end {end}; the record is kept without years")
         return None, None

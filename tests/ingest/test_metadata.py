@@ -76,8 +76,8 @@ def test_a_date_that_cannot_be_read_keeps_its_record_with_a_warning(tmp_path):
     records = read_metadata(write(tmp_path, "a,copper,h,,鼎,,,,-1600x,-1046,,,,,,,,,", "b,copper,h,,簋,,,,100,-100,,,,,,,,,",
                                   "c,copper,h,,爵,,,,-1600,-1046,,,,,,,,,"))
     a, b, c = records
-    assert (a.date_start, a.date_end) == (None, -1046)
-    assert a.warnings == ["row 2: date_start '-1600x' is not a year this reads; the record is kept with that year empty"]
+    assert (a.date_start, a.date_end) == (-1046, -1046)  # the one readable year
+    assert a.warnings == ["row 2: date_start '-1600x' is not a date we can read; its years are left empty"]
     assert (b.date_start, b.date_end) == (None, None)
     assert b.warnings == ["row 3: date_start 100 is after date_end -100; the record is kept without years"]
     assert (c.date_start, c.date_end, c.warnings) == (-1600, -1046, [])

@@ -155,10 +155,10 @@ def test_an_unreadable_date_warns_in_the_report_and_the_record_is_kept(museum_ru
     path.write_text("id,museum,hall,title_zh,date_start,date_end,files\nd1,ich,crafts,甲,-1600x,-1046,\n", encoding="utf-8")
     [result] = ingest_batch(museum_runtime, metadata=path)
     assert result.status == "ingested"
-    assert result.warnings == ["row 2: date_start '-1600x' is not a year this reads; the record is kept with that year empty"]
+    assert result.warnings == ["row 2: date_start '-1600x' is not a date we can read; its years are left empty"]
     with museum_runtime.db.session() as session:
         item = session.get(Item, "d1")
-        assert item.visible and (item.date_start, item.date_end) == (None, -1046)
+        assert item.visible and (item.date_start, item.date_end) == (-1046, -1046)
 
 
 def test_a_failed_rerun_keeps_the_last_good_version_online_and_says_so(museum_runtime, tmp_path):
