@@ -20,12 +20,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from lxml import etree
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from exhibits import links
+from exhibits.i18n import langmap
 from exhibits.iiif import format_years
 from exhibits.models import Change, Hall, Item, Museum
 from exhibits.profile import FIELDS
@@ -90,10 +91,10 @@ class Repository:
 
     @property
     def repository_id(self) -> str:
-        return (urlsplit(self.base_url).hostname or "localhost").lower()
+        return links.repository_id(self.base_url)
 
     def oai_id(self, item_id: str) -> str:
-        return f"oai:{self.repository_id}:{item_id}"
+        return links.oai_identifier(self.base_url, item_id)
 
     def item_id(self, identifier: str) -> str | None:
         prefix = f"oai:{self.repository_id}:"
@@ -592,7 +593,7 @@ def jinshi_record(parent, item: Item, base: str):
     record = S(parent, j + "record", nsmap={"j": JINSHI_NS, "xsi": XSI_NS}, id=item.id)
     record.set(f"{{{XSI_NS}}}schemaLocation", f"{JINSHI_NS} {base}{JINSHI_SCHEMA_PATH}")
 
-    def langmap(tag: str, value: dict | None, fallback: str = "", **attrs):
+    def values_of(tag: str, value: dict | None, fallback: str = "", **attrs):
         texts = [(lang, text) for lang, values in (value or {}).items() for text in values if text]
         if not texts and not fallback:
             return None
@@ -601,18 +602,18 @@ def jinshi_record(parent, item: Item, base: str):
             S(element, j + "value", lang=lang if re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", lang) else "none").text = _clean(str(text))
         return element
 
-    langmap("title", item.title, item.id)
-    langmap("description", item.description)
-    langmap("museum", item.museum.title, item.museum.slug, slug=item.museum.slug)
+    values_of("title", item.title, item.id)
+    values_of("description", item.description)
+    values_of("museum", item.museum.title, item.museum.slug, slug=item.museum.slug)
     if item.hall is not None:
-        langmap("hall", item.hall.title, item.hall.slug, slug=item.hall.slug)
+        values_of("hall", item.hall.title, item.hall.slug, slug=item.hall.slug)
     if item.section is not None:
-        langmap("section", item.section.title, item.section.slug, slug=item.section.slug)
+        values_of("section", item.section.title, item.section.slug, slug=item.section.slug)
     if item.object_type:
         S(record, j + "objectType").text = _clean(item.object_type)
     if item.date_start is not None or item.date_end is not None:
         attrs = {k: str(v) for k, v in (("start", item.date_start), ("end", item.date_end)) if v is not None}
-        langmap("date", {lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}, **attrs)
+        values_of("date", {lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}, **attrs)
     meta = item.metadata_ or {}
     for profile_field in FIELDS:
         value = meta.get(profile_field.name)
@@ -622,8 +623,8 @@ def jinshi_record(parent, item: Item, base: str):
         element = S(record, j + "field", name=profile_field.name)
         if profile_field.dc:
             element.set("dc", profile_field.dc)
-        S(element, j + "label", lang="zh").text = profile_field.zh
-        S(element, j + "label", lang="en").text = profile_field.en
+        for lang, labels in langmap(profile_field.label, ("zh", "en", "zh-Hant")).items():
+            S(element, j + "label", lang=lang).text = labels[0]
         for lang, text in texts:
             S(element, j + "value", lang=lang).text = _clean(str(text))
     if item.accession_number:

@@ -93,7 +93,7 @@ def test_get_record_in_both_formats_keeps_every_language_and_escapes(client, cat
     record = rich.find(".//j:record", NS)
     material = record.find("j:field[@name='material']", NS)
     assert {v.get("lang"): v.text for v in material.iterfind("j:value", NS)} == {"zh": "青铜", "en": "bronze"}
-    assert {v.get("lang"): v.text for v in material.iterfind("j:label", NS)} == {"zh": "质地", "en": "Material"}
+    assert {v.get("lang"): v.text for v in material.iterfind("j:label", NS)} == {"zh": "质地", "en": "Material", "zh-Hant": "質地"}
     assert record.find("j:date", NS).get("start") == "-1600"
     assert record.find("j:extra[@name='donor']", NS).text == "王先生 & Co."
     assert record.find("j:hall", NS).get("slug") == "bronze-vessels"
