@@ -25,6 +25,16 @@ class Settings:
     max_image_pixels: int = 400_000_000
     #: Largest upload or ingested file in bytes.
     max_file_bytes: int = 4 * 1024**3
+    #: ``name=rate,...`` for viewer.limits (login, booking, upload); ``off`` disables them (tests only).
+    rate_limits: str = ""
+    #: flask-limiter storage (``memory://`` per process; ``redis://…`` to share counters between workers).
+    rate_limit_storage: str = "memory://"
+    #: Size limit of the IIIF render cache (least recently used entries are evicted beyond it).
+    cache_max_bytes: int = 4 * 1024**3
+    #: Extra ``Host`` names accepted when base_url is unset (comma-separated in JINSHI_TRUSTED_HOSTS).
+    trusted_hosts: tuple[str, ...] = ()
+    #: Proxies whose ``X-Forwarded-*`` headers are believed (JINSHI_PROXIES: addresses and hop counts).
+    proxies: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -39,6 +49,11 @@ class Settings:
             secret_key=env.get("JINSHI_SECRET_KEY", ""),
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
+            rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
+            rate_limit_storage=env.get("JINSHI_RATE_LIMIT_STORAGE", "") or "memory://",
+            cache_max_bytes=_size(env, "JINSHI_CACHE_MAX_BYTES", 4 * 1024**3),
+            trusted_hosts=tuple(h.strip().lower() for h in env.get("JINSHI_TRUSTED_HOSTS", "").split(",") if h.strip()),
+            proxies=env.get("JINSHI_PROXIES", "").strip(),
         ).resolved()
 
     def resolved(self) -> "Settings":
@@ -64,6 +79,13 @@ class Settings:
             return key
 
     @property
+    def base_path(self) -> str:
+        """The path part of base_url (``/museum`` for ``https://www.example.gov.cn/museum``), or ''."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
     def media_root(self) -> Path:
         return self.home / "media"
 
@@ -74,3 +96,23 @@ class Settings:
     @property
     def uploads_root(self) -> Path:
         return self.home / "uploads"
+
+
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3,
+          "T": 1024**4, "TB": 1024**4}
+
+
+def _size(env: Mapping[str, str], name: str, default: int) -> int:
+    """A byte count such as ``4294967296``, ``500M`` or ``4GB`` (binary units); the error names the variable."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    number = text.rstrip("bBkKmMgGtT ")
+    unit = text[len(number):].strip().upper()
+    try:
+        value = float(number) * _UNITS[unit]
+    except (ValueError, KeyError):
+        raise ValueError(f"{name}={text!r} is not a size such as 4GB or 500M") from None
+    if value < 0:
+        raise ValueError(f"{name}={text!r} must not be negative")
+    return int(value)

@@ -10,7 +10,7 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import i18n
+from viewer import i18n, limits, security
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -43,6 +43,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     i18n.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    limits.init_app(app, runtime.settings.rate_limits, runtime.settings.rate_limit_storage)
+    security.init_app(app, https=runtime.settings.base_url.startswith("https://"))
     _register_error_handler(app)
     app.context_processor(_template_helpers)
 
@@ -55,12 +57,24 @@ def _template_helpers() -> dict:
     return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri}
 
 
+#: Headers an HTTP error brings (Allow on 405, Retry-After on 429/503, WWW-Authenticate on 401) and keeps.
+_KEPT_ERROR_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Content-Range")
+
+
 def _register_error_handler(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if request.path.startswith(JSON_PREFIXES):
             response = jsonify(error=error.name, status=error.code, message=error.description)
-            response.status_code = error.code or 500
             response.headers["Access-Control-Allow-Origin"] = "*"
-            return response
-        return render_template("error.html", error=error), error.code
+        else:
+            response = app.make_response(render_template("error.html", error=error))
+        response.status_code = error.code or 500
+        for name, value in error.get_headers():
+            if name in _KEPT_ERROR_HEADERS:
+                response.headers[name] = value
+        if error.response is not None:  # e.g. flask-limiter's 429 carries its own headers
+            for name in _KEPT_ERROR_HEADERS:
+                if name in error.response.headers:
+                    response.headers[name] = error.response.headers[name]
+        return response
