@@ -61,6 +61,8 @@ class Hall(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: :class:`exhibits.states.Publication`; halls from a halls file are published.
     publication: Mapped[str] = mapped_column(String(16), default="published")
+    #: The item whose first image stands for the hall (chosen by a curator among the hall's items).
+    cover_item: Mapped[str | None] = mapped_column(String(128))
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     museum: Mapped[Museum] = relationship(back_populates="halls")
@@ -187,6 +189,12 @@ class User(Base):
     #: Venue slugs a staff member runs (bookings, check-in), like ``museums`` for collections.
     venues: Mapped[list[Any]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Wrong passwords in a row; at :data:`exhibits.accounts.MAX_FAILED_LOGINS` the account is locked a while.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Bumped at logout: every session cookie carrying an older generation stops working (server-side logout).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):

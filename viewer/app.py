@@ -10,7 +10,7 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import i18n, limits, security
+from viewer import auth, i18n, limits, security
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -22,10 +22,12 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.curator",
+    "viewer.blueprints.curator_api",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
-JSON_PREFIXES = ("/api/", "/iiif/")
+JSON_PREFIXES = ("/api/", "/iiif/", "/curator/api/")
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, **config) -> Flask:
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.json.ensure_ascii = False
     app.extensions["jinshi"] = runtime
     i18n.init_app(app)
+    auth.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     limits.init_app(app, runtime.settings.rate_limits, runtime.settings.rate_limit_storage)

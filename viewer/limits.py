@@ -34,7 +34,7 @@ F = TypeVar("F", bound=Callable)
 DEFAULTS: dict[str, str] = {
     "login": "10/minute",
     "booking": "20/minute",
-    "upload": "120/minute",
+    "upload": "600/hour",
 }
 
 _MARK = "jinshi_rate_limit"

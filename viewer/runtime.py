@@ -4,7 +4,9 @@ Both the Flask app (``app.extensions["jinshi"]``) and the CLI hold one Runtime.
 """
 from __future__ import annotations
 
+import logging
 from functools import cached_property
+from typing import Iterable
 
 from exhibits.db import Database
 from exhibits.settings import Settings
@@ -24,6 +26,19 @@ class Runtime:
         from search import open_index
 
         return open_index(self.settings)
+
+    def reindex(self, item_ids: Iterable[str]) -> None:
+        """Bring the search index in line with the catalogue for these items (after a service's commit).
+
+        A failure is logged, not raised: the catalogue is the truth, and the next reindex, ingest or
+        ``jinshi index rebuild`` catches the index up (search.sync keeps a marker for that).
+        """
+        from search.sync import reindex_items
+
+        try:
+            reindex_items(self.db, self.index, list(item_ids))
+        except Exception:  # noqa: BLE001 - the index is repairable, the catalogue write stands
+            logging.getLogger(__name__).exception("search index update failed for %s", list(item_ids)[:20])
 
     def close(self) -> None:
         if "index" in self.__dict__:
