@@ -99,7 +99,8 @@ def init_app(app: Flask, spec: str | None, storage_uri: str = "memory://") -> Li
         enabled=rules is not None,
         key_prefix="jinshi",
     )
-    app.extensions["jinshi.rate_limits"] = rules or {}
+    #: the rates in force, None when off (a test may set it to None to switch limits off for one app)
+    app.extensions["jinshi_limits"] = rules
     app.extensions["jinshi.limiter"] = limiter  # flask-limiter keeps only weak references to it
     for endpoint, view in list(app.view_functions.items()):
         mark = getattr(view, _MARK, None)
@@ -107,15 +108,18 @@ def init_app(app: Flask, spec: str | None, storage_uri: str = "memory://") -> Li
             continue
         name, methods = mark
         app.view_functions[endpoint] = limiter.shared_limit(
-            _rate_of(app, name), scope=name, methods=methods)(view)
+            _rate_of(name), scope=name, methods=methods, exempt_when=_off)(view)
     return limiter
 
 
 def rates(app: Flask) -> Mapping[str, str]:
     """The rates in force (empty when limits are off)."""
-    return app.extensions.get("jinshi.rate_limits", {})
+    return app.extensions.get("jinshi_limits") or {}
 
 
-def _rate_of(app: Flask, name: str) -> Callable[[], str]:
-    rules = app.extensions["jinshi.rate_limits"]
-    return lambda: rules.get(name, DEFAULTS[name])
+def _off() -> bool:
+    return current_app.extensions.get("jinshi_limits") is None
+
+
+def _rate_of(name: str) -> Callable[[], str]:
+    return lambda: rates(current_app).get(name, DEFAULTS[name])
