@@ -10,7 +10,7 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import auth, i18n, limits, security
+from viewer import auth, hosts, i18n, limits, security
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.register_blueprint(importlib.import_module(name).bp)
     limits.init_app(app, runtime.settings.rate_limits, runtime.settings.rate_limit_storage)
     security.init_app(app, https=runtime.settings.base_url.startswith("https://"))
+    settings_ = runtime.settings
+    hosts.init_app(app, settings_.base_url, settings_.base_path, settings_.trusted_hosts, settings_.proxies)
     _register_error_handler(app)
     app.context_processor(_template_helpers)
 
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
 
 def _template_helpers() -> dict:
-    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri}
+    # root: the site's sub-path ("" or "/museum"), for the few links written as paths in templates
+    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri, "root": request.script_root}
 
 
 #: Headers an HTTP error brings (Allow on 405, Retry-After on 429/503, WWW-Authenticate on 401) and keeps.

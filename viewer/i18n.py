@@ -58,4 +58,4 @@ def switch_language_url(lang: str) -> str:
     """The current page in another language (other query parameters kept)."""
     args = request.args.copy()
     args["lang"] = lang
-    return f"{request.path}?{urlencode(list(args.items(multi=True)))}"
+    return f"{request.script_root}{request.path}?{urlencode(list(args.items(multi=True)))}"

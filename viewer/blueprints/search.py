@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from search.errors import QueryError
 from search.query import FACETS, HELP, SORTS, parse_query
-from viewer.context import base_url, runtime
+from viewer.context import absolute_url, base_url, runtime
 from viewer.i18n import current_language, pick
 
 bp = Blueprint("search", __name__)
@@ -135,8 +135,8 @@ def api_item(item_id: str):
         abort(404, description=f"No visible item {item_id!r}.")
     doc = dict(doc)
     doc["links"] = {
-        "page": url_for("public.item", item_id=item_id, _external=True),
-        "manifest": request.host_url.rstrip("/") + f"/iiif/items/{item_id}/manifest",
+        "page": absolute_url("public.item", item_id=item_id),
+        "manifest": absolute_url("iiif_presentation.manifest", item_id=item_id),
     }
     return _cors(jsonify(doc))
 
@@ -145,4 +145,4 @@ def api_item(item_id: str):
 def openapi():
     from search.openapi import openapi_document
 
-    return _cors(jsonify(openapi_document(request.host_url.rstrip("/"))))
+    return _cors(jsonify(openapi_document(base_url())))
