@@ -10,7 +10,7 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import auth, hosts, i18n, limits, security
+from viewer import auth, hosts, i18n, limits, logsafe, security
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     security.init_app(app, https=runtime.settings.base_url.startswith("https://"))
     settings_ = runtime.settings
     hosts.init_app(app, settings_.base_url, settings_.base_path, settings_.trusted_hosts, settings_.proxies)
+    logsafe.init_app(app)
     _register_error_handler(app)
     app.context_processor(_template_helpers)
 

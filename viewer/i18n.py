@@ -42,8 +42,11 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_language(response):
         asked = request.args.get("lang")
+        if response.mimetype != "text/html":
+            return response  # images, manifests, JSON: shared caches may keep them, so no cookie
         if asked in LANGUAGES:
             response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="Lax")
+        response.vary.update(("Accept-Language", "Cookie"))  # a page's language comes from them
         return response
 
     @app.context_processor

@@ -75,7 +75,9 @@ def _common(response: Response, etag: str, cache: str) -> Response:
 
 @bp.route(f"{PREFIX}/<image_id>")
 def base(image_id: str):
-    return redirect(f"{PREFIX}/{image_id}/info.json", code=303)
+    if not is_sha256(image_id):  # never echo a hostile id (CR/LF) into a Location header
+        return _error(IIIFError(404, "no such image"))
+    return redirect(f"{request.script_root}{PREFIX}/{image_id}/info.json", code=303)
 
 
 @bp.route(f"{PREFIX}/<image_id>/info.json")

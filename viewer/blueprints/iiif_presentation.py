@@ -27,6 +27,7 @@ def _respond(resource) -> Response:
         response.headers["Content-Type"] = PRESENTATION_PROFILE
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.add("Accept")  # the Content-Type follows Accept
     response.add_etag()
     return response.make_conditional(request)
 
