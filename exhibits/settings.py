@@ -25,6 +25,8 @@ class Settings:
     max_image_pixels: int = 400_000_000
     #: Largest upload or ingested file in bytes.
     max_file_bytes: int = 4 * 1024**3
+    #: Where booking mails go (``smtp://host:port?from=...``); empty: they wait in the outbox.
+    smtp_url: str = ""
     #: ``name=rate,...`` for viewer.limits (login, booking, upload); ``off`` disables them (tests only).
     rate_limits: str = ""
     #: flask-limiter storage (``memory://`` per process; ``redis://…`` to share counters between workers).
@@ -49,6 +51,7 @@ class Settings:
             secret_key=env.get("JINSHI_SECRET_KEY", ""),
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
+            smtp_url=env.get("JINSHI_SMTP_URL", ""),
             rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
             rate_limit_storage=env.get("JINSHI_RATE_LIMIT_STORAGE", "") or "memory://",
             cache_max_bytes=_size(env, "JINSHI_CACHE_MAX_BYTES", 4 * 1024**3),

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
 )

@@ -174,12 +174,15 @@ def verify(as_json: bool) -> None:
 
 def _register_commands() -> None:
     """Commands that live in viewer.commands.* (one module per area)."""
+    from viewer.commands.bookings import activities, bookings
     from viewer.commands.search_cmds import index, search
     from viewer.commands.items import items
     from viewer.commands.users import user
 
     main.add_command(search)
     main.add_command(index)
+    main.add_command(activities)
+    main.add_command(bookings)
     main.add_command(user)
     main.add_command(items)
 

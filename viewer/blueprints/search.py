@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from search.errors import QueryError
 from search.query import FACETS, HELP, SORTS, parse_query
+from search.suggest import search_with_suggestions
 from viewer.context import absolute_url, base_url, runtime
 from viewer.i18n import current_language, pick
 
@@ -27,6 +28,7 @@ WORDS = {
     "remove": ("移除筛选", "Remove filter"), "filters": ("筛选", "Filters"), "prev": ("上一页", "Previous"),
     "next": ("下一页", "Next"), "page": ("第 {} / {} 页", "Page {} of {}"), "error": ("查询有误", "Query problem"),
     "transcript": ("讲述文字", "Transcript"), "api": ("JSON 接口", "JSON API"),
+    "suggestions": ("搜索建议", "Suggestions"), "try": ("试试：", "Try:"), "halls": ("展厅", "Halls"),
 }
 
 
@@ -75,11 +77,12 @@ def page():
     results = None
     try:
         query = _query_from_request()
-        results = rt.index.search(query, lang=current_language())
+        labels = _labels()
+        results = search_with_suggestions(rt.index, query, labels, lang=current_language())
     except QueryError as exc:
         error = exc.message
         query = None
-    labels = _labels()
+        labels = _labels()
     for name, entries in (results.facets if results else {}).items():
         shown: dict[str, list[str]] = {}
         for entry in entries:  # object_type, material and period values the catalogue translates
@@ -123,7 +126,8 @@ def api_search():
         response.status_code = 400
         return _cors(response)
     lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
-    return _cors(jsonify(runtime().index.search(query, lang=lang).to_api(base_url())))
+    results = search_with_suggestions(runtime().index, query, _labels(), lang=lang)
+    return _cors(jsonify(results.to_api(base_url())))
 
 
 @bp.route("/api/items/<item_id>")

@@ -1,0 +1,176 @@
+"""The outbox: mails are rows written in the transaction that caused them, delivered later over SMTP.
+
+``JINSHI_SMTP_URL`` (``smtp://user:password@host:587?starttls=1&from=tickets@museum.example``, ``smtps://...`` for
+implicit TLS); unset, mails wait in the outbox. :func:`deliver` sends what is pending; the booking pages call it
+in the background after a commit and ``jinshi bookings send-mail`` does it from cron. Mails carry the masked ID
+number at most, never the number.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from exhibits.bookings.models import Booking, OutboxMail, local_now
+from exhibits.bookings.tickets import display_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from exhibits.bookings.service import Keys
+    from exhibits.db import Database
+
+MAX_ATTEMPTS = 5
+
+_TEXT = {
+    "zh": {
+        "confirmed": ("预约成功：{title}", "{name}，您好：\n\n您已预约「{title}」。\n时间：{when}\n地点：{venue}\n人数：{size}\n证件：{ids}\n票号：{code}\n\n电子票（入场时出示二维码）：{ticket}\n取消或修改：{manage}\n"),
+        "waitlisted": ("已加入候补：{title}", "{name}，您好：\n\n「{title}」（{when}）已约满，您已排入候补名单。有名额时我们会为您保留并通知您。\n查看或取消：{manage}\n"),
+        "offered": ("候补名额已为您保留：{title}", "{name}，您好：\n\n「{title}」（{when}）有名额了，已为您保留至 {until}。请在此之前确认：{manage}\n逾期名额将让给下一位候补者。\n"),
+        "session_cancelled": ("活动取消：{title}", "{name}，您好：\n\n很抱歉，「{title}」（{when}）已取消，您的预约（票号 {code}）随之取消。\n"),
+        "capacity_changed": ("名额变更：{title}", "{name}，您好：\n\n「{title}」（{when}）的名额已调整为 {capacity} 人。您的预约（票号 {code}）状态：{status}。\n详情：{ticket}\n"),
+        "status": {"confirmed": "已确认", "waitlisted": "候补中", "offered": "名额保留中", "cancelled": "已取消"},
+    },
+    "en": {
+        "confirmed": ("Booked: {title}", "Hello {name},\n\nYou are booked for “{title}”.\nWhen: {when}\nWhere: {venue}\nPeople: {size}\nDocuments: {ids}\nTicket: {code}\n\nYour ticket (show its QR code at the door): {ticket}\nCancel or change: {manage}\n"),
+        "waitlisted": ("On the waiting list: {title}", "Hello {name},\n\n“{title}” ({when}) is full; you are on its waiting list. When a place comes free we hold it for you and write again.\nSee or cancel: {manage}\n"),
+        "offered": ("A place is held for you: {title}", "Hello {name},\n\nA place for “{title}” ({when}) is held for you until {until}. Confirm it before then: {manage}\nAfter that it goes to the next person waiting.\n"),
+        "session_cancelled": ("Cancelled: {title}", "Hello {name},\n\nWe are sorry: “{title}” ({when}) is cancelled, and with it your booking (ticket {code}).\n"),
+        "capacity_changed": ("Places changed: {title}", "Hello {name},\n\n“{title}” ({when}) now has {capacity} places. Your booking (ticket {code}) is: {status}.\nDetails: {ticket}\n"),
+        "status": {"confirmed": "confirmed", "waitlisted": "on the waiting list", "offered": "a place is held for you", "cancelled": "cancelled"},
+    },
+}
+
+
+def _texts(lang: str) -> dict:
+    if lang == "zh-Hant":
+        from opencc import OpenCC
+
+        convert = OpenCC("s2twp").convert
+        zh = _TEXT["zh"]
+        return {k: ({s: convert(t) for s, t in v.items()} if isinstance(v, dict) else tuple(convert(t) for t in v))
+                for k, v in zh.items()}
+    return _TEXT.get(lang, _TEXT["zh"])
+
+
+def _pick(value: dict, lang: str) -> str:
+    for code in (lang, "zh" if lang.startswith("zh") else "en", "zh", "en", "none", *value):
+        if value.get(code):
+            return "; ".join(value[code])
+    return ""
+
+
+def queue_booking_mail(session: OrmSession, keys: "Keys", booking: Booking, kind: str, **extra) -> OutboxMail | None:
+    """Add the mail of ``kind`` for ``booking`` to the outbox (in the caller's transaction)."""
+    if not booking.email:
+        return None
+    lang = booking.lang or "zh"
+    texts = _texts(lang)
+    target = booking.session
+    activity = target.activity
+    ticket = f"{keys.base_url}/tickets/{booking.code}"
+    manage = f"{ticket}/manage?token={keys.signer.manage_token(booking.code)}"
+    values = {
+        "name": booking.name, "title": _pick(activity.title, lang), "venue": _pick(activity.venue.title, lang),
+        "when": f"{target.starts:%Y-%m-%d %H:%M}–{target.ends:%H:%M}", "size": booking.size,
+        "ids": ", ".join(a.id_masked for a in booking.attendees), "code": display_code(booking.code),
+        "ticket": ticket, "manage": manage,
+        "until": f"{booking.offer_expires:%Y-%m-%d %H:%M}" if booking.offer_expires else "",
+        "capacity": target.capacity, "status": texts["status"].get(booking.status, booking.status),
+    }
+    values.update(extra)
+    subject, body = texts[kind]
+    attachments = []
+    if kind == "confirmed":
+        from exhibits.bookings.calendar import ticket_ics
+
+        attachments.append({"filename": "ticket.ics", "content_type": "text/calendar",
+                            "data": ticket_ics(booking, ticket, lang).decode()})
+    row = OutboxMail(recipient=booking.email, subject=subject.format(**values), body=body.format(**values),
+                     attachments=attachments, created=local_now())
+    session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    username: str
+    password: str
+    implicit_tls: bool
+    starttls: bool
+    sender: str
+
+    @classmethod
+    def parse(cls, url: str) -> "SmtpTarget":
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("JINSHI_SMTP_URL must look like smtp://host:port or smtps://user:password@host")
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        implicit = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname, port=parts.port or (465 if implicit else 25),
+            username=unquote(parts.username or ""), password=unquote(parts.password or ""),
+            implicit_tls=implicit, starttls=query.get("starttls", "0") in ("1", "true", "yes"),
+            sender=query.get("from") or f"noreply@{parts.hostname}",
+        )
+
+
+def _message(row: OutboxMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.recipient
+    message["Subject"] = row.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    message.set_content(row.body)
+    for attachment in row.attachments or []:
+        maintype, subtype = attachment["content_type"].split("/", 1)
+        message.add_attachment(attachment["data"].encode(), maintype=maintype, subtype=subtype,
+                               filename=attachment["filename"])
+    return message
+
+
+def deliver(db: "Database", smtp_url: str, limit: int = 100) -> dict:
+    """Send up to ``limit`` pending mails; a failure is recorded on the row and retried later."""
+    counts = {"sent": 0, "failed": 0}
+    if not smtp_url:
+        return counts
+    target = SmtpTarget.parse(smtp_url)
+    with db.session() as session:
+        rows = session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS)
+                               .order_by(OutboxMail.id).limit(limit).with_for_update(skip_locked=True)).all()
+        if not rows:
+            return counts
+        try:
+            client = (smtplib.SMTP_SSL(target.host, target.port, timeout=20, context=ssl.create_default_context())
+                      if target.implicit_tls else smtplib.SMTP(target.host, target.port, timeout=20))
+        except OSError as exc:
+            for row in rows:
+                row.attempts += 1
+                row.error = f"connect: {exc}"[:500]
+            counts["failed"] = len(rows)
+            return counts
+        with client:
+            if target.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if target.username:
+                client.login(target.username, target.password)
+            for row in rows:
+                row.attempts += 1
+                try:
+                    client.send_message(_message(row, target.sender))
+                except smtplib.SMTPException as exc:
+                    row.error = str(exc)[:500]
+                    counts["failed"] += 1
+                else:
+                    row.sent_at = local_now()
+                    row.error = ""
+                    counts["sent"] += 1
+    return counts

@@ -1,0 +1,427 @@
+"""Booking, cancelling and the waiting list: the one place that changes a session's places.
+
+The capacity guarantee: a booking takes its places with one conditional statement,
+``UPDATE activity_session SET remaining = remaining - n WHERE id = :id AND remaining >= n AND state = 'open'``,
+and is confirmed only when that changed a row. PostgreSQL locks the row for the transaction and re-checks the
+condition after a concurrent writer commits; SQLite's booking transactions start with ``BEGIN IMMEDIATE``, so they
+run one at a time. Everything else of a booking (attendees, claims, outbox mail, audit) is written in that same
+transaction, so a refused or failed request leaves nothing behind.
+
+Waiting list (pretix's model): a full session takes waiting-list entries; places that come free (cancellation,
+capacity increase, an expired offer) are held for the first entries in line, each for the activity's
+``offer_hours``; the visitor confirms from their ticket link, or the offer expires and goes to the next in line.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterator, Mapping
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import selectinload
+
+from exhibits import audit
+from exhibits.bookings import documents, mail
+from exhibits.bookings.documents import Document, DocumentError
+from exhibits.bookings.errors import InvalidInput, NotFound, Refused
+from exhibits.bookings.models import (
+    Activity, Attendee, Booking, Claim, Session, Suspension, Venue, local_now,
+)
+from exhibits.bookings.privacy import Hasher, mask, mask_phone
+from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
+from exhibits.db import Database
+
+#: Statuses that hold places.
+HOLDING = ("confirmed", "offered")
+ACTIVE = ("confirmed", "offered", "waitlisted")
+MAX_NAME = 64
+EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+
+
+@dataclass
+class Person:
+    name: str
+    document: Document
+
+
+@dataclass
+class BookingRequest:
+    session_id: int
+    name: str
+    phone: str
+    people: list[Person]
+    email: str = ""
+    lang: str = "zh"
+    request_key: str | None = None
+    #: Join the waiting list when the session is full (the API's default; the form asks).
+    waitlist: bool = True
+
+
+@dataclass
+class Booked:
+    booking: Booking
+    manage_token: str
+    #: True when this answer repeats an earlier submit of the same form.
+    repeated: bool = False
+
+
+@dataclass
+class Keys:
+    """The two keyed functions bookings need, both derived from JINSHI_SECRET_KEY."""
+
+    hasher: Hasher
+    signer: TicketSigner
+    #: Public base URL for links in mails (JINSHI_BASE_URL, or the host the request came to).
+    base_url: str = ""
+
+    @classmethod
+    def from_secret(cls, secret_key: str, base_url: str = "") -> "Keys":
+        return cls(Hasher(secret_key), TicketSigner(secret_key), base_url.rstrip("/"))
+
+
+# ---------------------------------------------------------------- input
+
+def parse_request(data: Mapping[str, Any], lang: str = "zh") -> BookingRequest:
+    """Validate the booking API's JSON object (or the form's fields in that shape); 400 names the field."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput("body", "not_object")
+    session_id = data.get("session")
+    if isinstance(session_id, str) and session_id.isdigit():
+        session_id = int(session_id)
+    if not isinstance(session_id, int) or isinstance(session_id, bool) or session_id <= 0:
+        raise InvalidInput("session", "required")
+    name = _name(data.get("name"), "name")
+    phone_raw = data.get("phone")
+    if not isinstance(phone_raw, str) or not phone_raw.strip():
+        raise InvalidInput("phone", "required")
+    try:
+        phone = documents.normalise_phone(phone_raw)
+    except DocumentError:
+        raise InvalidInput("phone", "phone") from None
+    people = [Person(name, _document(data.get("id_type", "resident"), data.get("id_number"), "id_number"))]
+    party = data.get("party") or []
+    if not isinstance(party, list):
+        raise InvalidInput("party", "not_list")
+    if len(party) > 49:
+        raise InvalidInput("party", "party_size", limit=49)
+    for index, companion in enumerate(party):
+        if not isinstance(companion, Mapping):
+            raise InvalidInput(f"party[{index}]", "not_object")
+        people.append(Person(
+            _name(companion.get("name"), f"party[{index}].name"),
+            _document(companion.get("id_type", "resident"), companion.get("id_number"), f"party[{index}].id_number"),
+        ))
+    seen: dict[tuple[str, str], int] = {}
+    for index, person in enumerate(people):
+        key = (person.document.id_type, person.document.number)
+        if key in seen:
+            raise InvalidInput("id_number" if index == 0 else f"party[{index - 1}].id_number", "same_person")
+        seen[key] = index
+    email = data.get("email") or ""
+    if not isinstance(email, str) or (email and (len(email) > 254 or not EMAIL.match(email.strip()))):
+        raise InvalidInput("email", "email")
+    key = data.get("request_key")
+    if key is not None and (not isinstance(key, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key)):
+        raise InvalidInput("request_key", "format")
+    waitlist = data.get("waitlist", True)
+    return BookingRequest(session_id, name, phone, people, email.strip(), lang, key, bool(waitlist))
+
+
+def _name(value: Any, field_name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field_name, "required")
+    text = " ".join(value.split())
+    if len(text) > MAX_NAME or any(ord(c) < 32 or c in "<>\"\\" for c in text):
+        raise InvalidInput(field_name, "name")
+    return text
+
+
+def _document(id_type: Any, number: Any, field_name: str) -> Document:
+    if id_type not in documents.ID_TYPES:
+        raise InvalidInput(field_name.replace("id_number", "id_type"), "id_type")
+    if not isinstance(number, str) or not number.strip():
+        raise InvalidInput(field_name, "required")
+    try:
+        return documents.parse_document(id_type, number, local_now().date())
+    except DocumentError as exc:
+        raise InvalidInput(field_name, exc.code) from None
+
+
+# ---------------------------------------------------------------- transactions
+
+@contextmanager
+def write_session(db: Database) -> Iterator[OrmSession]:
+    """A transaction that may change places: ``BEGIN IMMEDIATE`` on SQLite (writers queue up instead of
+    failing with "database is locked" halfway), an ordinary transaction on PostgreSQL (row locks do it)."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        with OrmSession(bind=connection, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.flush()
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+
+
+def _take(session: OrmSession, session_id: int, places: int) -> bool:
+    result = session.execute(
+        update(Session).where(Session.id == session_id, Session.remaining >= places, Session.state == "open")
+        .values(remaining=Session.remaining - places).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _give_back(session: OrmSession, session_id: int, places: int) -> None:
+    session.execute(update(Session).where(Session.id == session_id)
+                    .values(remaining=Session.remaining + places).execution_options(synchronize_session=False))
+
+
+# ---------------------------------------------------------------- windows
+
+def opens_at(activity: Activity, session: Session) -> datetime:
+    hour, minute = map(int, activity.opens_at.split(":"))
+    day = session.starts.date() - timedelta(days=activity.opens_days_before)
+    return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def closes_at(activity: Activity, session: Session) -> datetime:
+    return session.starts - timedelta(hours=activity.closes_hours_before)
+
+
+def cancel_until(activity: Activity, session: Session) -> datetime:
+    return session.starts - timedelta(hours=activity.cancel_hours_before)
+
+
+def bookable_state(activity: Activity, session: Session, now: datetime) -> str:
+    """'open', 'not_yet', 'closed' or 'cancelled' for a session at ``now``."""
+    if session.state != "open":
+        return "cancelled"
+    if now < opens_at(activity, session):
+        return "not_yet"
+    if now >= closes_at(activity, session):
+        return "closed"
+    return "open"
+
+
+# ---------------------------------------------------------------- booking
+
+def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None = None) -> Booked:
+    """Book ``request`` or raise InvalidInput / Refused; nothing is written unless the booking is taken."""
+    now = now or local_now()
+    hashes = [keys.hasher.document(p.document.id_type, p.document.number) for p in request.people]
+    try:
+        with write_session(db) as session:
+            if request.request_key:
+                earlier = session.scalar(select(Booking).where(Booking.request_key == request.request_key))
+                if earlier is not None:
+                    return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
+            target = session.get(Session, request.session_id, options=[selectinload(Session.activity).selectinload(Activity.venue)])
+            if target is None:
+                raise InvalidInput("session", "unknown")
+            activity = target.activity
+            state = bookable_state(activity, target, now)
+            if state != "open":
+                raise Refused("closed", state=state, opens=opens_at(activity, target), closes=closes_at(activity, target))
+            if len(request.people) > activity.per_booking:
+                raise InvalidInput("party", "party_size", limit=activity.per_booking)
+            _check_ages(activity, target, request.people)
+            _check_suspended(session, activity.venue, hashes, now)
+            _check_duplicates(session, activity, target, hashes)
+            _expire_offers(session, keys, target, now)
+            size = len(request.people)
+            if _take(session, target.id, size):
+                status = "confirmed"
+            elif activity.waitlist and request.waitlist:
+                status = "waitlisted"
+            else:
+                raise Refused("full")
+            booking = Booking(
+                code=new_code(), session_id=target.id, status=status, size=size, name=request.name,
+                phone_hash=keys.hasher.phone(request.phone), phone_masked=mask_phone(request.phone),
+                email=request.email, lang=request.lang, request_key=request.request_key, created=now,
+            )
+            booking.attendees = [
+                Attendee(position=i, name=p.name, id_type=p.document.id_type, id_hash=h, id_masked=mask(p.document.number))
+                for i, (p, h) in enumerate(zip(request.people, hashes))
+            ]
+            session.add(booking)
+            session.flush()
+            session.add_all(Claim(booking_id=booking.id, activity_id=activity.id, day=target.starts.date(), id_hash=h)
+                            for h in hashes)
+            session.flush()
+            audit.record(session, None, f"booking.{status}", booking.code, session_id=target.id, size=size)
+            if booking.email:
+                mail.queue_booking_mail(session, keys, booking, "confirmed" if status == "confirmed" else "waitlisted")
+            token = keys.signer.manage_token(booking.code)
+            return Booked(booking, token)
+    except IntegrityError:
+        # Another request with the same person (or the same form key) committed first.
+        if request.request_key:
+            with db.session() as session:
+                earlier = session.scalar(select(Booking).where(Booking.request_key == request.request_key))
+                if earlier is not None:
+                    return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
+        raise Refused("duplicate") from None
+
+
+def _check_ages(activity: Activity, target: Session, people: list[Person]) -> None:
+    if activity.min_age is None and activity.max_age is None:
+        return
+    for index, person in enumerate(people):
+        birth = person.document.birth
+        if birth is None:
+            continue
+        age = documents.age_on(birth, target.starts.date())
+        if (activity.min_age is not None and age < activity.min_age) or (activity.max_age is not None and age > activity.max_age):
+            raise Refused("age", person=index, min_age=activity.min_age, max_age=activity.max_age)
+
+
+def _check_suspended(session: OrmSession, venue: Venue, hashes: list[str], now: datetime) -> None:
+    until = session.scalar(select(func.max(Suspension.until)).where(
+        Suspension.venue_id == venue.id, Suspension.id_hash.in_(hashes), Suspension.until > now))
+    if until is not None:
+        raise Refused("banned", until=until)
+
+
+def _check_duplicates(session: OrmSession, activity: Activity, target: Session, hashes: list[str]) -> None:
+    claimed = session.scalar(select(func.count()).select_from(Claim).where(
+        Claim.activity_id == activity.id, Claim.day == target.starts.date(), Claim.id_hash.in_(hashes)))
+    if claimed:
+        raise Refused("duplicate")
+    overlapping = session.scalar(
+        select(func.count()).select_from(Attendee).join(Booking).join(Session, Session.id == Booking.session_id)
+        .where(Attendee.id_hash.in_(hashes), Booking.status.in_(HOLDING), Session.state == "open",
+               Session.starts < target.ends, Session.ends > target.starts))
+    if overlapping:
+        raise Refused("overlap")
+
+
+# ---------------------------------------------------------------- reading
+
+def get_booking(session: OrmSession, code: str) -> Booking | None:
+    code = normalise_code(code)
+    if not code:
+        return None
+    return session.scalar(select(Booking).where(Booking.code == code).options(
+        selectinload(Booking.attendees),
+        selectinload(Booking.session).selectinload(Session.activity).selectinload(Activity.venue)))
+
+
+def waiting_counts(session: OrmSession, session_ids: list[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    return dict(session.execute(
+        select(Booking.session_id, func.coalesce(func.sum(Booking.size), 0))
+        .where(Booking.session_id.in_(session_ids), Booking.status == "waitlisted")
+        .group_by(Booking.session_id)).all())
+
+
+# ---------------------------------------------------------------- cancelling and the waiting list
+
+def _manage(session: OrmSession, keys: Keys, code: str, token: str | None) -> Booking:
+    booking = get_booking(session, code)
+    if booking is None or not keys.signer.manage_ok(booking.code, token):
+        raise NotFound("booking")
+    return booking
+
+
+def cancel(db: Database, keys: Keys, code: str, token: str | None, now: datetime | None = None) -> Booking:
+    """The visitor cancels (manage token); held places go to the waiting list or back on sale."""
+    now = now or local_now()
+    with write_session(db) as session:
+        booking = _manage(session, keys, code, token)
+        if booking.status not in ACTIVE:
+            raise Refused("not_active", status=booking.status)
+        target = booking.session
+        if booking.status in HOLDING and now >= cancel_until(target.activity, target) and target.state == "open":
+            raise Refused("cancel_closed", until=cancel_until(target.activity, target))
+        if any(a.checked_in_at for a in booking.attendees):
+            raise Refused("already_checked_in")
+        release(session, keys, booking, "cancelled", now)
+        audit.record(session, None, "booking.cancel", booking.code, session_id=target.id)
+        return booking
+
+
+def release(session: OrmSession, keys: Keys, booking: Booking, status: str, now: datetime) -> None:
+    """End ``booking`` (cancelled/expired): free its claims and places, offer them to the waiting list."""
+    held = booking.status in HOLDING
+    booking.status = status
+    booking.cancelled_at = now
+    booking.offer_expires = None
+    session.execute(delete(Claim).where(Claim.booking_id == booking.id))
+    if held and booking.session.state == "open":
+        _give_back(session, booking.session_id, booking.size)
+        session.flush()
+        offer_places(session, keys, booking.session, now)
+
+
+def offer_places(session: OrmSession, keys: Keys, target: Session, now: datetime) -> list[Booking]:
+    """Hold free places for the first waiting-list entries that fit (each for ``offer_hours``)."""
+    activity = target.activity
+    if target.state != "open" or now >= closes_at(activity, target):
+        return []
+    offered = []
+    waiting = session.scalars(select(Booking).where(Booking.session_id == target.id, Booking.status == "waitlisted")
+                              .order_by(Booking.created, Booking.id)).all()
+    for entry in waiting:
+        if not _take(session, target.id, entry.size):
+            break  # strict order: the first in line is not skipped for a smaller party behind them
+        entry.status = "offered"
+        entry.offer_expires = min(now + timedelta(hours=activity.offer_hours), closes_at(activity, target))
+        audit.record(session, None, "booking.offer", entry.code, session_id=target.id, until=entry.offer_expires.isoformat())
+        if entry.email:
+            mail.queue_booking_mail(session, keys, entry, "offered")
+        offered.append(entry)
+    return offered
+
+
+def _expire_offers(session: OrmSession, keys: Keys, target: Session, now: datetime) -> None:
+    expired = session.scalars(select(Booking).where(
+        Booking.session_id == target.id, Booking.status == "offered", Booking.offer_expires <= now)).all()
+    for booking in expired:
+        release(session, keys, booking, "expired", now)
+        audit.record(session, None, "booking.offer_expired", booking.code, session_id=target.id)
+
+
+def expire_offers(db: Database, keys: Keys, now: datetime | None = None) -> int:
+    """Expire every offer past its time (run by ``jinshi bookings purge`` and before each booking)."""
+    now = now or local_now()
+    with write_session(db) as session:
+        ids = session.scalars(select(Booking.session_id).where(
+            Booking.status == "offered", Booking.offer_expires <= now).distinct()).all()
+        count = 0
+        for session_id in ids:
+            target = session.get(Session, session_id)
+            before = session.scalar(select(func.count()).select_from(Booking).where(
+                Booking.session_id == session_id, Booking.status == "offered", Booking.offer_expires <= now))
+            _expire_offers(session, keys, target, now)
+            count += before or 0
+        return count
+
+
+def accept_offer(db: Database, keys: Keys, code: str, token: str | None, now: datetime | None = None) -> Booking:
+    """The visitor takes the place held for them."""
+    now = now or local_now()
+    with write_session(db) as session:
+        booking = _manage(session, keys, code, token)
+        if booking.status == "offered" and booking.offer_expires is not None and booking.offer_expires <= now:
+            release(session, keys, booking, "expired", now)
+            audit.record(session, None, "booking.offer_expired", booking.code, session_id=booking.session_id)
+    if booking.status != "offered":
+        raise Refused("offer_expired" if booking.status == "expired" else "no_offer", status=booking.status)
+    with write_session(db) as session:
+        booking = _manage(session, keys, code, token)
+        if booking.status != "offered":
+            raise Refused("no_offer", status=booking.status)
+        booking.status = "confirmed"
+        booking.offer_expires = None
+        audit.record(session, None, "booking.accept", booking.code, session_id=booking.session_id)
+        if booking.email:
+            mail.queue_booking_mail(session, keys, booking, "confirmed")
+        return booking
