@@ -338,7 +338,8 @@ class ImageService:
         self._open: OrderedDict[str, _OpenPyramid] = OrderedDict()
         self._open_limit = open_limit
         self._lock = threading.Lock()
-        _warm_up_libvips()
+        # libvips keeps the worker threads it starts; started from the pool, they get its lower priority
+        self.pool.background(_warm_up_libvips)
 
     # -- pyramids
 

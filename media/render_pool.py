@@ -9,6 +9,8 @@ every request thread of the server:
   instead of holding a request thread;
 * identical requests (same cache key) share one render: the first starts it, the others wait for
   its result (single flight);
+* the pool's threads run at a lower CPU priority (``nice``), and so do the libvips worker threads they
+  start, so that a busy pool slows tiles and pages as little as possible;
 * every render has a deadline: the waiting request gives up with :class:`RenderTimeout` (503), and
   the render itself is stopped by libvips' kill flag, checked by its progress callback, so the worker
   thread is freed too (nothing hangs).
@@ -16,6 +18,7 @@ every request thread of the server:
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +26,17 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
+
+#: how much lower the render threads' CPU priority is than the request threads'
+NICENESS = 10
+
+
+def _lower_priority() -> None:
+    """Lower this thread's priority (Linux: niceness is per thread, and inherited by threads it starts)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 class PoolBusy(Exception):
@@ -64,7 +78,8 @@ class RenderPool:
         self.workers = workers
         self.capacity = capacity
         self.timeout = float(timeout)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="iiif-render")
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="iiif-render",
+                                            initializer=_lower_priority)
         self._slots = threading.BoundedSemaphore(capacity)
         self._lock = threading.Lock()
         self._inflight: dict[str, tuple[Future, Deadline]] = {}
@@ -105,6 +120,10 @@ class RenderPool:
             with self._lock:
                 if key in self._inflight and self._inflight[key][1] is deadline:
                     del self._inflight[key]
+
+    def background(self, work: Callable[[], object]) -> None:
+        """Run ``work`` on a pool thread, nobody waiting (e.g. start libvips' threads at the pool's priority)."""
+        self._executor.submit(work)
 
     def shutdown(self) -> None:
         with self._lock:
