@@ -125,6 +125,11 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
         "viewer.app:create_app()",
     ]
     err.print(f"Serving on http://{host}:{port} with {workers} workers")
+    from exhibits.settings import Settings
+    from viewer.hosts import exposure_warning
+
+    if warning := exposure_warning(host, Settings.from_env().proxies):
+        err.print(warning, style="yellow", markup=False)
     os.execvp(command[0], command)
 
 

@@ -165,3 +165,17 @@ def init_app(app: Flask, base_url: str, base_path: str, trusted_hosts: Iterable[
         def _check_host():
             if not host_allowed(request.host, trusted, request.environ):
                 abort(400, description="Unknown host. Set JINSHI_BASE_URL, or add this name to JINSHI_TRUSTED_HOSTS.")
+
+
+def exposure_warning(bind_host: str, proxies: str) -> str | None:
+    """What ``jinshi serve`` says when it binds an address others can reach while no proxy is configured."""
+    name = host_name(bind_host) if bind_host not in ("", "0.0.0.0", "::") else bind_host
+    try:
+        loopback = ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = name in ("localhost", "localhost.localdomain")
+    if loopback or proxies.strip():
+        return None
+    return (f"Warning: serving on {bind_host} straight to the network. Slow or half-sent requests can hold every "
+            "server thread; in production put nginx in front (deploy/nginx.conf: buffering, timeouts, limit_req) "
+            "and set JINSHI_PROXIES to its address.")

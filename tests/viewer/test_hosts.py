@@ -109,3 +109,13 @@ def test_proxy_setting_is_checked():
         with pytest.raises(ProxyConfigError, match=named):
             parse_proxies(bad)
     assert host_name("[::1]:80") == "::1" and host_name("Example.ORG.:8000") == "example.org"
+
+
+def test_serve_warns_when_it_faces_the_network_without_a_proxy():
+    from viewer.hosts import exposure_warning
+
+    assert exposure_warning("127.0.0.1", "") is None and exposure_warning("localhost", "") is None
+    assert exposure_warning("::1", "") is None
+    assert "deploy/nginx.conf" in exposure_warning("0.0.0.0", "")
+    assert "JINSHI_PROXIES" in exposure_warning("192.168.1.20", "")
+    assert exposure_warning("0.0.0.0", "10.0.0.1") is None
