@@ -10,7 +10,7 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import auth, hosts, i18n, limits, logsafe, security
+from viewer import auth, hosts, http_cache, i18n, limits, logsafe, security
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.oai",
     "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.json.ensure_ascii = False
     app.extensions["jinshi"] = runtime
     i18n.init_app(app)
+    http_cache.init_app(app)
     auth.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)

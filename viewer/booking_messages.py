@@ -3,18 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
+from flask_babel import gettext
 
 from exhibits.bookings.errors import BookingError, InvalidInput
-
-
-def gettext(message: str, **params) -> str:
-    """Flask-Babel's gettext once the app has it (developer i18n), the English msgid until then."""
-    if "babel" in current_app.extensions:
-        from flask_babel import gettext as babel_gettext
-
-        return babel_gettext(message, **params)
-    return message % params if params else message
 
 
 def _when(value) -> str:
