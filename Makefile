@@ -35,10 +35,11 @@ node_modules/.installed: package.json package-lock.json
 setup-test: setup $(VENV)/.installed-test system-test-deps
 
 # Debian packages the tests drive for real: Chromium (browser tests), PostgreSQL
-# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts.
+# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts, nginx (deploy/nginx.conf).
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	if [ "$${JINSHI_TEST_POSTGRES:-}" != skip ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing="$$missing postgresql"; fi; \
 	if [ -n "$$missing" ]; then \
