@@ -20,12 +20,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from lxml import etree
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from exhibits import links
 from exhibits.i18n import langmap
 from exhibits.iiif import format_years
 from exhibits.models import Change, Hall, Item, Museum
@@ -91,10 +91,10 @@ class Repository:
 
     @property
     def repository_id(self) -> str:
-        return (urlsplit(self.base_url).hostname or "localhost").lower()
+        return links.repository_id(self.base_url)
 
     def oai_id(self, item_id: str) -> str:
-        return f"oai:{self.repository_id}:{item_id}"
+        return links.oai_identifier(self.base_url, item_id)
 
     def item_id(self, identifier: str) -> str | None:
         prefix = f"oai:{self.repository_id}:"
