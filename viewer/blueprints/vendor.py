@@ -20,6 +20,8 @@ PACKAGES = {
 #: Test tools: served only by an app in TESTING mode (the browser tests), never in production.
 TEST_PACKAGES = {
     "axe-core": "axe-core",
+    "uppy": "uppy/dist",
+    "uppy-locales": "@uppy/locales/dist",
 }
 
 
