@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
     "viewer.blueprints.bookings",
+    "viewer.blueprints.checkin",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
 )

@@ -29,7 +29,7 @@ from exhibits.bookings import documents, mail
 from exhibits.bookings.documents import Document, DocumentError
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import (
-    Activity, Attendee, Booking, Claim, Session, Suspension, Venue, local_now,
+    Activity, Attendee, Booking, Claim, OutboxMail, Session, Suspension, Venue, local_now,
 )
 from exhibits.bookings.privacy import Hasher, mask, mask_phone
 from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
@@ -425,3 +425,57 @@ def accept_offer(db: Database, keys: Keys, code: str, token: str | None, now: da
         if booking.email:
             mail.queue_booking_mail(session, keys, booking, "confirmed")
         return booking
+
+
+# ---------------------------------------------------------------- personal data
+
+def anonymise(session: OrmSession, booking: Booking) -> None:
+    """Remove every personal datum of a booking; the counts (size, status, check-in times) stay for statistics."""
+    booking.name = ""
+    booking.phone_hash = booking.phone_masked = ""
+    if booking.email:
+        session.execute(delete(OutboxMail).where(OutboxMail.recipient == booking.email, OutboxMail.sent_at.is_(None)))
+    booking.email = ""
+    booking.request_key = None
+    booking.anonymised = True
+    for attendee in booking.attendees:
+        attendee.name = ""
+        attendee.id_hash = ""
+        attendee.id_masked = ""
+    session.execute(delete(Claim).where(Claim.booking_id == booking.id))
+
+
+def erase(db: Database, keys: Keys, code: str, token: str | None, now: datetime | None = None) -> Booking:
+    """The visitor's right to delete: an active booking is cancelled first, then its personal data removed."""
+    now = now or local_now()
+    booking = None
+    with write_session(db) as session:
+        booking = _manage(session, keys, code, token)
+        if booking.status in ACTIVE and booking.session.ends > now:
+            if booking.status in HOLDING and now >= cancel_until(booking.session.activity, booking.session) \
+                    and booking.session.state == "open":
+                raise Refused("cancel_closed", until=cancel_until(booking.session.activity, booking.session))
+            release(session, keys, booking, "cancelled", now)
+        anonymise(session, booking)
+        audit.record(session, None, "booking.erase", booking.code, session_id=booking.session_id)
+    return booking
+
+
+def purge(db: Database, retention_days: int, now: datetime | None = None) -> int:
+    """Anonymise the bookings of sessions that ended more than ``retention_days`` ago (``jinshi bookings purge``)."""
+    now = now or local_now()
+    cutoff = now - timedelta(days=retention_days)
+    count = 0
+    with write_session(db) as session:
+        old = session.scalars(select(Booking).join(Session, Session.id == Booking.session_id)
+                              .where(Session.ends < cutoff, Booking.anonymised.is_(False))
+                              .options(selectinload(Booking.attendees))).all()
+        for booking in old:
+            anonymise(session, booking)
+            count += 1
+        # suspensions that ended are no longer needed either
+        session.execute(delete(Suspension).where(Suspension.until < cutoff))
+        session.execute(delete(OutboxMail).where(OutboxMail.created < cutoff))
+        if count:
+            audit.record(session, None, "bookings.purge", "", bookings=count, retention_days=retention_days)
+    return count

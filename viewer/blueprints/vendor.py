@@ -17,6 +17,7 @@ PACKAGES = {
     "mirador": "mirador/dist",
     "model-viewer": "@google/model-viewer/dist",
     "axe-core": "axe-core",
+    "qr-scanner": "qr-scanner",
 }
 
 
