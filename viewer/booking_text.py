@@ -93,7 +93,7 @@ ZH: dict[str, str] = {
     "Checked in": "已入场", "now": "刚刚", "Check in": "核验入场", "Scan with the camera": "用摄像头扫码",
     "Visitor without a phone: check in by document number": "观众没有手机：凭证件号码入场",
     "The number is compared in hashed form and not stored.": "号码只以哈希形式比对，不会保存。",
-    "Today’s sessions": "今日场次", "Bookings": "预约", "No sessions today.": "今天没有场次。",
+    "Sessions today": "今日场次", "Bookings": "预约", "No sessions today.": "今天没有场次。",
     "The camera is not available: type the code instead.": "无法使用摄像头，请输入票号。",
     "Point the camera at the ticket’s QR code.": "请将摄像头对准电子票二维码。",
     "Saved. Booked visitors are told by mail.": "已保存。已预约的观众会收到邮件通知。",
