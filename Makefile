@@ -63,3 +63,24 @@ bench: setup-test
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# Interface strings (README "For developers"): extract the msgids of the code and templates, merge them
+# into the zh, en and zh-Hant catalogues, fill zh-Hant's gaps from zh with OpenCC, and compile.
+BABEL_DIR := exhibits/translations
+.PHONY: i18n i18n-extract i18n-update i18n-compile i18n-check
+i18n: i18n-extract i18n-update i18n-check
+
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k langmap -k translate -k lazy_pgettext:1c,2 \
+	  --no-location --sort-output --project=Jinshi --copyright-holder="Jinshi contributors" \
+	  -o $(BABEL_DIR)/messages.pot .
+
+i18n-update: $(VENV)/.installed
+	$(BIN)/pybabel update -i $(BABEL_DIR)/messages.pot -d $(BABEL_DIR) --no-fuzzy-matching --width=120
+	$(BIN)/python -m exhibits.i18n_catalogues derive-hant
+
+i18n-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(BABEL_DIR) --statistics
+
+i18n-check: $(VENV)/.installed
+	$(BIN)/python -m exhibits.i18n_catalogues check

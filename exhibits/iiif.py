@@ -20,6 +20,7 @@ from iiif_prezi3 import (
     ServiceV3,
 )
 
+from exhibits.i18n import langmap
 from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
@@ -90,7 +91,7 @@ def image_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     )
     canvas = Canvas(
         id=canvas_id, width=asset.width, height=asset.height,
-        label={"zh": [f"图 {index}"], "en": [f"Image {index}"]},
+        label=langmap("Image %(index)d", index=index),
         thumbnail=[image_thumbnail(base, asset)],
         items=[AnnotationPage(id=f"{canvas_id}/page", items=[
             Annotation(id=f"{canvas_id}/page/image", motivation="painting", body=body, target=canvas_id)
@@ -104,12 +105,12 @@ def metadata_entries(item: Item) -> list[KeyValueString]:
     for field in FIELDS:
         value = (item.metadata_ or {}).get(field.name)
         if value:
-            entries.append(KeyValueString(label={"zh": [field.zh], "en": [field.en]}, value=value))
+            entries.append(KeyValueString(label=langmap(field.label), value=value))
     if item.date_start is not None or item.date_end is not None:
-        entries.append(KeyValueString(label={"zh": ["纪年"], "en": ["Date"]}, value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
-    entries.append(KeyValueString(label={"zh": ["馆"], "en": ["Museum"]}, value=_label(item.museum.title, item.museum.slug)))
+        entries.append(KeyValueString(label=langmap("Date"), value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
+    entries.append(KeyValueString(label=langmap("Museum"), value=_label(item.museum.title, item.museum.slug)))
     if item.hall:
-        entries.append(KeyValueString(label={"zh": ["展厅"], "en": ["Hall"]}, value=_label(item.hall.title, item.hall.slug)))
+        entries.append(KeyValueString(label=langmap("Hall"), value=_label(item.hall.title, item.hall.slug)))
     return entries
 
 
@@ -118,7 +119,7 @@ def format_years(start: int | None, end: int | None, lang: str = "en") -> str:
     def one(year: int | None, first: bool = True) -> str:
         if year is None:
             return "?"
-        if lang == "zh":
+        if lang.startswith("zh"):
             if year < 0:
                 return f"{'公元' if first else ''}前{-year}年"
             return f"{'公元' if first else ''}{year}年"
@@ -126,7 +127,7 @@ def format_years(start: int | None, end: int | None, lang: str = "en") -> str:
 
     if start == end or end is None:
         return one(start)
-    if lang == "zh":
+    if lang.startswith("zh"):
         return f"{one(start)}—{one(end, first=(start or 0) < 0 <= end)}"
     return f"{one(start)} – {one(end)}"
 
@@ -140,7 +141,7 @@ def item_manifest(item: Item, base: str) -> Manifest:
             canvases.extend(builder(item, asset, base, len(canvases) + 1))
     if not canvases:  # a record without media: one empty canvas keeps the manifest valid
         canvas_id = f"{base}/iiif/items/{item.id}/canvas/1"
-        canvases.append(Canvas(id=canvas_id, width=1000, height=1000, label={"zh": ["暂无图像"], "en": ["No image"]}, items=[]))
+        canvases.append(Canvas(id=canvas_id, width=1000, height=1000, label=langmap("No image"), items=[]))
     attribution = _label(item.museum.title, item.museum.slug)
     if item.rights:
         attribution = {lang: [f"{values[0]} · {item.rights}"] for lang, values in attribution.items()}
@@ -148,9 +149,9 @@ def item_manifest(item: Item, base: str) -> Manifest:
         id=manifest_id(base, item.id),
         label=_label(item.title, item.id),
         metadata=metadata_entries(item),
-        requiredStatement=KeyValueString(label={"zh": ["来源"], "en": ["Attribution"]}, value=attribution),
+        requiredStatement=KeyValueString(label=langmap("Attribution"), value=attribution),
         homepage=[{"id": f"{base}/items/{item.id}", "type": "Text", "label": _label(item.title, item.id), "format": "text/html"}],
-        seeAlso=[{"id": f"{base}/api/items/{item.id}", "type": "Dataset", "format": "application/json", "label": {"en": ["Catalogue record (JSON)"]}}],
+        seeAlso=[{"id": f"{base}/api/items/{item.id}", "type": "Dataset", "format": "application/json", "label": langmap("Catalogue record (JSON)")}],
         items=canvases,
     )
     if item.description:

@@ -34,13 +34,17 @@ from iiif_prezi3 import (
 
 from exhibits import iiif
 from exhibits.iiif import THUMBNAILS, canvas_builder, manifest_hook
+from exhibits.i18n import N_, langmap, translate
 from exhibits.models import Asset, Item
 
+#: A companion track's label, with and without the name of its language.
 TRACK_LABELS = {
-    "captions": ({"zh": ["字幕"], "en": ["Captions"]}),
-    "transcript": ({"zh": ["文字稿"], "en": ["Transcript"]}),
+    "captions": (N_("Captions"), N_("Captions (%(language)s)")),
+    "transcript": (N_("Transcript"), N_("Transcript (%(language)s)")),
+    "chapters": (N_("Chapters"), N_("Chapters (%(language)s)")),
 }
-LANGUAGE_NAMES = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
+LANGUAGE_NAMES = {"zh": N_("Chinese"), "en": N_("English")}
+LABEL_LANGUAGES = ("zh", "en")
 _MEDIA_URL = re.compile(r"/media/([0-9a-f]{64})/")
 
 
@@ -72,12 +76,16 @@ def _image_canvas(cls, canvas_id: str, image: AnnotationBody, label: dict | None
     )
 
 
-def _track_label(asset: Asset) -> dict:
-    label = TRACK_LABELS.get(asset.kind, {"zh": [asset.kind], "en": [asset.kind]})
-    names = LANGUAGE_NAMES.get((asset.language or "").split("-")[0])
-    if names:
-        return {"zh": [f"{label['zh'][0]}（{names[0]}）"], "en": [f"{label['en'][0]} ({names[1]})"]}
-    return label
+def _track_label(kind: str, language: str | None) -> dict:
+    """``{"zh": ["字幕（中文）"], "en": ["Captions (Chinese)"]}``; a language without a name is shown as its tag."""
+    if kind not in TRACK_LABELS:
+        return {"none": [kind]}
+    plain, with_language = TRACK_LABELS[kind]
+    if not language:
+        return langmap(plain, LABEL_LANGUAGES)
+    name = LANGUAGE_NAMES.get(language.split("-")[0])
+    return {lang: [translate(with_language, lang, language=translate(name, lang) if name else language)]
+            for lang in LABEL_LANGUAGES}
 
 
 def _text_tracks(item: Item, asset: Asset, base: str, canvas_id: str) -> list[AnnotationPage]:
@@ -85,7 +93,7 @@ def _text_tracks(item: Item, asset: Asset, base: str, canvas_id: str) -> list[An
     for number, track in enumerate(companions_of(item, asset, ("captions", "transcript")), 1):
         body = AnnotationBody(
             id=media_url(base, track.sha256, (track.info or {}).get("vtt") or "captions.vtt"),
-            type="Text", format="text/vtt", label=_track_label(track),
+            type="Text", format="text/vtt", label=_track_label(track.kind, track.language),
         )
         if track.language:
             body.language = track.language
@@ -126,7 +134,7 @@ def video_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
                           format="video/mp4", width=width, height=height, duration=duration)
     poster = _image(base, asset.sha256, _derivative(asset, "poster", "poster.jpg"), info.get("poster"))
     canvas = _painted(canvas_id, body, width=width, height=height, duration=duration,
-                      label={"zh": [f"视频 {index}"], "en": [f"Video {index}"]})
+                      label=langmap("Video %(index)d", index=index))
     canvas.thumbnail = [poster]
     canvas.placeholderCanvas = _image_canvas(PlaceholderCanvas, f"{canvas_id}/placeholder", poster)
     tracks = _text_tracks(item, asset, base, canvas_id)
@@ -142,11 +150,11 @@ def audio_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     duration = float(asset.duration or info.get("duration") or 0) or None
     body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "audio", "web.m4a")), type="Sound",
                           format="audio/mp4", duration=duration)
-    canvas = _painted(canvas_id, body, duration=duration, label={"zh": [f"音频 {index}"], "en": [f"Audio {index}"]})
+    canvas = _painted(canvas_id, body, duration=duration, label=langmap("Audio %(index)d", index=index))
     waveform = _image(base, asset.sha256, _derivative(asset, "waveform", "waveform.png"), info.get("waveform"))
     canvas.thumbnail = [waveform]
     canvas.accompanyingCanvas = _image_canvas(AccompanyingCanvas, f"{canvas_id}/accompanying", waveform,
-                                              label={"zh": ["波形"], "en": ["Waveform"]})
+                                              label=langmap("Waveform"))
     tracks = _text_tracks(item, asset, base, canvas_id)
     if tracks:
         canvas.annotations = tracks
@@ -161,12 +169,12 @@ def model_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "web", "model-web.glb")), type="Model",
                           format="model/gltf-binary")
     canvas = _painted(canvas_id, body, width=thumb.width, height=thumb.height,
-                      label={"zh": [f"三维模型 {index}"], "en": [f"3D model {index}"]})
+                      label=langmap("3D model %(index)d", index=index))
     canvas.thumbnail = [thumb]
     canvas.placeholderCanvas = _image_canvas(PlaceholderCanvas, f"{canvas_id}/placeholder", thumb)
     canvas.rendering = [{
         "id": media_url(base, asset.sha256, _derivative(asset, "full", "model.glb")), "type": "Model",
-        "format": "model/gltf-binary", "label": {"zh": ["完整精度三维模型 (GLB)"], "en": ["Full-resolution 3D model (GLB)"]},
+        "format": "model/gltf-binary", "label": langmap("Full-resolution 3D model (GLB)"),
     }]
     return [canvas]
 
@@ -206,10 +214,7 @@ def chapter_ranges(item: Item, manifest: Manifest, base: str) -> list[Range]:
                 children.append(Range(id=f"{range_id}/{n}", label={"none": [cue.get("text") or str(n)]},
                                       items=[CanvasRef(id=target, type="Canvas")]))
             if children:
-                label = {"zh": ["章节"], "en": ["Chapters"]}
-                if track.language:
-                    label = {lang: [f"{v[0]} ({track.language})"] for lang, v in label.items()}
-                ranges.append(Range(id=range_id, label=label, items=children))
+                ranges.append(Range(id=range_id, label=_track_label("chapters", track.language), items=children))
     return ranges
 
 

@@ -6,7 +6,9 @@ the Dublin Core mapping, so a field is declared once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
+
+from exhibits.i18n import N_
 
 LangMap = dict[str, list[str]]
 
@@ -16,28 +18,28 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 @dataclass(frozen=True)
 class Field:
     name: str
-    zh: str
-    en: str
+    label: str  # English msgid of the field's label; translated where shown (gettext / exhibits.i18n.langmap)
+    _: KW_ONLY
     dc: str | None = None  # Dublin Core element
     ich: bool = False  # only for intangible heritage items
 
 
 #: Profile fields kept in ``Item.metadata_`` as language maps, in display order.
 FIELDS: tuple[Field, ...] = (
-    Field("object_type", "类别", "Category", "type"),
-    Field("period", "年代", "Period", "coverage"),
-    Field("material", "质地", "Material", "format"),
-    Field("dimensions", "尺寸", "Dimensions", "format"),
-    Field("creator", "作者", "Creator", "creator"),
-    Field("place", "地域", "Place", "coverage"),
-    Field("grade", "级别", "Grade"),
-    Field("provenance", "来源", "Provenance", "source"),
-    Field("condition", "完残程度", "Condition"),
-    Field("accession_number", "总登记号", "Accession number", "identifier"),
-    Field("ich_category", "非遗类别", "ICH category", "subject", ich=True),
-    Field("ich_level", "非遗级别", "ICH level", ich=True),
-    Field("inheritor", "传承人", "Inheritor", "contributor", ich=True),
-    Field("region", "流布地区", "Region", "coverage", ich=True),
+    Field("object_type", N_("Category"), dc="type"),
+    Field("period", N_("Period"), dc="coverage"),
+    Field("material", N_("Material"), dc="format"),
+    Field("dimensions", N_("Dimensions"), dc="format"),
+    Field("creator", N_("Creator"), dc="creator"),
+    Field("place", N_("Place"), dc="coverage"),
+    Field("grade", N_("Grade")),
+    Field("provenance", N_("Provenance"), dc="source"),
+    Field("condition", N_("Condition")),
+    Field("accession_number", N_("Accession number"), dc="identifier"),
+    Field("ich_category", N_("ICH category"), dc="subject", ich=True),
+    Field("ich_level", N_("ICH level"), ich=True),
+    Field("inheritor", N_("Inheritor"), dc="contributor", ich=True),
+    Field("region", N_("Region"), dc="coverage", ich=True),
 )
 FIELD_BY_NAME = {field.name: field for field in FIELDS}
 

@@ -34,7 +34,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]")
 
 #: Version of the analysis: an index whose sync marker records another one is rebuilt (search.sync).
-VERSION = 2
+VERSION = 3
 #: In a ``*_chars`` field's analysed text, the token that separates runs: no position, a gap of
 #: :data:`GAP_POSITIONS` positions (Whoosh: search.whoosh_backend.GapTokenizer; Elasticsearch: the
 #: runs are sent as array values, whose ``position_increment_gap`` is the same).
@@ -57,7 +57,52 @@ def _init() -> None:
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
+        for word in _static_words():
+            if word not in jieba.dt.FREQ or not jieba.dt.FREQ[word]:
+                jieba.add_word(word)
         _ready = True
+
+
+def _static_words() -> list[str]:
+    """jieba's user dictionary, part of the analysis: period names as visitors write them (唐代, 明清,
+    汉代), reign eras (万历) and the controlled vocabulary (search/vocabulary.yaml)."""
+    from exhibits import eras
+    from search import vocabulary
+
+    table = eras.table()
+    words: list[str] = []
+    for zh in table.periods:
+        words.append(zh)
+        if len(zh) == 1:
+            words.extend((zh + "代", zh + "朝"))
+    words.extend(table.groups)
+    words.extend(era.name for era in table.eras if era.name not in table.common_words)
+    words.extend(vocabulary.all_words())
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and _HAN_RUN.fullmatch(w)]
+
+
+_added: set[str] = set()
+
+
+def add_words(words) -> bool:
+    """Add the catalogue's own names (museum, hall and section titles) to jieba's dictionary, so a
+    query typed without spaces keeps them whole. Returns True when a word was new (cached analyses
+    are then forgotten)."""
+    _init()
+    import jieba
+
+    new = False
+    with _lock:
+        for word in words:
+            word = to_simplified((word or "").strip())
+            if 1 < len(word) <= 16 and _HAN_RUN.fullmatch(word) and word not in _added:
+                _added.add(word)
+                if not jieba.dt.FREQ.get(word):
+                    jieba.add_word(word)
+                    new = True
+        if new:
+            _analyze_short.cache_clear()
+    return new
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +217,19 @@ def char_tokens(text: str) -> str:
     return f" {GAP} ".join(" ".join(run) for run in _HAN_RUN.findall(to_simplified(text)))
 
 
+def is_han_run(text: str) -> bool:
+    """True when ``text`` is one run of Chinese characters (no spaces, Latin or punctuation)."""
+    return bool(text) and _HAN_RUN.fullmatch(text) is not None
+
+
+def query_words(text: str) -> list[str]:
+    """Query-time jieba words of a Chinese run (simplified), with the user dictionary."""
+    _init()
+    import jieba
+
+    return jieba.lcut(to_simplified(text))
+
+
 def query_runs(text: str) -> list[tuple[str, list[str]]]:
     """The runs of a query word, in order: ``(run, jieba words)`` for a Chinese run (simplified),
     ``("", tokens)`` for a Latin one."""
@@ -197,6 +255,11 @@ def _pinyin_of(word: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
     return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+def pinyin_syllables(word: str) -> tuple[str, ...]:
+    """Toneless pinyin syllables of a Chinese word (青铜 → qing, tong)."""
+    return tuple(s.replace("ü", "v") for s in _pinyin_of(word) if s)
 
 
 def pinyin_tokens(text: str) -> list[str]:

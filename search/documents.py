@@ -11,7 +11,8 @@ from urllib.parse import quote, unquote
 from datetime import datetime, timezone
 from typing import Any
 
-from search import analysis, periods
+from exhibits import dates
+from search import analysis, periods, vocabulary
 
 #: Profile fields copied from ``Item.metadata_`` (each a language map).
 PROFILE_FIELDS = (
@@ -45,13 +46,7 @@ def item_document(item) -> dict[str, Any]:
     meta = item.metadata_ or {}
     assets = list(item.assets or [])
     kinds = {a.kind for a in assets}
-    cues: list[dict[str, Any]] = []
-    for asset in assets:
-        if asset.kind == "transcript":
-            for cue in (asset.info or {}).get("cues") or []:
-                if cue.get("text"):
-                    cues.append({"start": cue.get("start"), "end": cue.get("end"), "text": str(cue["text"]),
-                                 "lang": asset.language})
+    cues = _cues(assets, "transcript") or _cues(assets, "captions")
     thumb = next((a.sha256 for a in assets if a.kind == "image"), None)
     updated = item.updated
     if updated is not None and updated.tzinfo is None:
@@ -71,6 +66,7 @@ def item_document(item) -> dict[str, Any]:
         "thumbnail_url": still_url(item),
         "object_type_label": _langmap(meta.get("object_type")),
         "transcript": cues,
+        "names": place_names(item),
         "updated": updated.isoformat() if updated else None,
     }
     for name in PROFILE_FIELDS:
@@ -78,6 +74,31 @@ def item_document(item) -> dict[str, Any]:
     for kind, flag in MEDIA_FLAGS.items():
         doc[flag] = kind in kinds
     return doc
+
+
+def _cues(assets, kind: str) -> list[dict[str, Any]]:
+    """The timed lines of the item's ``kind`` tracks: its transcripts, or (a video without one) its
+    captions, so their words are searchable and a hit links to the moment."""
+    cues: list[dict[str, Any]] = []
+    for asset in assets:
+        if asset.kind == kind:
+            for cue in (asset.info or {}).get("cues") or []:
+                if cue.get("text"):
+                    cues.append({"start": cue.get("start"), "end": cue.get("end"), "text": str(cue["text"]),
+                                 "lang": asset.language})
+    return cues
+
+
+def place_names(item) -> dict[str, list[str]]:
+    """The titles of the item's museum, hall and section in every language (书法 and Painting find a
+    hall's works)."""
+    out: dict[str, list[str]] = {}
+    for owner in (item.museum, item.hall, item.section):
+        if owner is None:
+            continue
+        for lang, values in _langmap(owner.title).items():
+            out.setdefault(lang, []).extend(v for v in values if v not in out.get(lang, []))
+    return out
 
 
 def still_url(item) -> str | None:
@@ -105,9 +126,13 @@ FACET_LABEL_FIELD = "facet_label"
 def facet_label_terms(doc: dict[str, Any]) -> list[str]:
     """Terms recording the labels a document gives its object_type and material facet values."""
     out = []
-    pairs = [("object_type", [doc.get("object_type")] if doc.get("object_type") else [], doc.get("object_type_label") or {}),
-             ("material", facet_value(doc.get("material")), doc.get("material") or {})]
+    pairs = [("object_type", object_type_facet(doc), doc.get("object_type_label") or {}),
+             ("material", material_facet(doc), doc.get("material") or {})]
     for facet, values, langmap in pairs:
+        for value in values:  # controlled values the catalogue does not translate: the vocabulary's label
+            entry = vocabulary.lookup(facet, value)
+            if entry is not None and entry.en and not any(l for k, l in langmap.items() if k not in ("zh", "none")):
+                out.append(label_term(facet, value, "en", entry.en[0]))
         if not values or not langmap:
             continue
         zh = langmap.get("zh") or []
@@ -117,7 +142,7 @@ def facet_label_terms(doc: dict[str, Any]) -> list[str]:
             for i, value in enumerate(values):
                 # the i-th value's label: its position in the zh list (the facet value's source), or the only one
                 if facet == "object_type":
-                    match = [j for j, z in enumerate(zh) if analysis.to_simplified(z).strip() == value]
+                    match = [j for j, z in enumerate(zh) if vocabulary.canonical(facet, analysis.to_simplified(z).strip()) == value]
                     j = match[0] if match else (0 if len(labels) == 1 else None)
                 else:
                     j = i if len(labels) == len(values) else None
@@ -156,6 +181,37 @@ def facet_value(langmap: dict[str, list[str]] | None) -> list[str]:
     return [analysis.to_simplified(v).replace(",", " ").strip() for v in values if v.strip()][:8]
 
 
+def object_type_facet(doc: dict[str, Any]) -> list[str]:
+    """The object type's facet value: the canonical form of a controlled value (镜 → 铜镜)."""
+    value = (doc.get("object_type") or "").strip()
+    return [vocabulary.canonical("object_type", analysis.to_simplified(value))] if value else []
+
+
+def material_facet(doc: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(vocabulary.canonical("material", v) for v in facet_value(doc.get("material"))))
+
+
+def controlled_text(doc: dict[str, Any]) -> str:
+    """Every way of writing the document's controlled values, in both languages (铜镜 镜 mirror ...)."""
+    types = [doc.get("object_type") or ""] + [v for vals in (doc.get("object_type_label") or {}).values() for v in vals]
+    materials = [v for vals in (doc.get("material") or {}).values() for v in vals]
+    # a Chinese object's name ends with what it is (宣德炉 is a 炉, 山水图 a painting): its title counts too
+    titles = [v for v in (doc.get("title") or {}).get("zh") or [] if vocabulary.lookup("object_type", v)]
+    words = vocabulary.expansion("object_type", [t for t in types + titles if t]) + vocabulary.expansion("material", materials)
+    return " ".join(dict.fromkeys(words))
+
+
+def period_years(doc: dict[str, Any]) -> tuple[int, int] | None:
+    """Years of an undated document read from its period text (明万历 → 1573–1620), as ingest reads
+    date text (exhibits.dates), so ``date:1600..1610`` finds it."""
+    for values in (doc.get("period") or {}).values():
+        for value in values:
+            span = dates.parse_years(value)
+            if span is not None:
+                return span
+    return None
+
+
 def period_facet(doc: dict[str, Any]) -> list[str]:
     found = []
     for values in (doc.get("period") or {}).values():
@@ -164,7 +220,7 @@ def period_facet(doc: dict[str, Any]) -> list[str]:
             if zh:
                 found.append(zh)
     if not found:
-        derived = periods.from_years(doc.get("date_start"), doc.get("date_end"))
+        derived = periods.from_years(doc.get("date_start"), doc.get("date_end")) or periods.from_years(*(period_years(doc) or (None, None)))
         if derived:
             found.append(derived)
         else:
@@ -184,15 +240,28 @@ def title_sort_key(doc: dict[str, Any]) -> str:
     return ""
 
 
+def object_type_text(doc: dict[str, Any]) -> str:
+    """The object type as searchable words: its value and its labels (铜镜, mirror)."""
+    parts = [doc.get("object_type") or "", _all_text(doc.get("object_type_label"))]
+    return " ".join(p for p in parts if p)
+
+
 def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     """The analysed fields of a document (identical input for every backend)."""
     title_text = _all_text(doc.get("title"))
     meta_parts = [_all_text(doc.get(name)) for name in PROFILE_FIELDS]
     meta_parts.append(doc.get("accession_number") or "")
+    meta_parts.append(object_type_text(doc))
+    meta_parts.append(_all_text(doc.get("names")))
+    known = " ".join(p for p in meta_parts if p)
+    # names of the controlled values the text does not already hold (no term counted twice)
+    meta_parts.append(" ".join(w for w in controlled_text(doc).split(" ") if w and w not in known))
     transcript = " ".join(c["text"] for c in doc.get("transcript") or [])
     meta_text = " ".join(p for p in meta_parts if p)
     text = _all_text(doc.get("description")) + " " + transcript
     date_start, date_end = doc.get("date_start"), doc.get("date_end")
+    if date_start is None and date_end is None:
+        date_start, date_end = period_years(doc) or (None, None)
     if date_start is None and date_end is not None:
         date_start = date_end
     if date_end is None and date_start is not None:
@@ -202,7 +271,7 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "museum": doc.get("museum") or "",
         "hall": doc.get("hall") or "",
         "section": doc.get("section") or "",
-        "object_type": doc.get("object_type") or "",
+        "object_type": (object_type_facet(doc) or [""])[0],
         "accession_number": (doc.get("accession_number") or "").lower(),
         "title": analysis.analyze(title_text),
         "title_py": " ".join(analysis.pinyin_tokens(title_text)),
@@ -216,7 +285,7 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "date_start": date_start,
         "date_end": date_end,
         "title_sort": title_sort_key(doc),
-        "facet_material": facet_value(doc.get("material")),
+        "facet_material": material_facet(doc),
         "facet_period": period_facet(doc),
         "facet_ich_category": facet_value(doc.get("ich_category")),
         "facet_ich_level": facet_value(doc.get("ich_level")),
@@ -229,6 +298,15 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     }
     for name in FIELDED:
         fields[f"f_{name}"] = analysis.analyze(_all_text(doc.get(name)))
+    # material:bronze finds a material written only 青铜 (its controlled value's names in both languages)
+    names = [w for v in material_facet(doc) if (e := vocabulary.lookup("material", v)) for w in (e.zh,) + e.en[:1]
+             if w not in _all_text(doc.get("material"))]
+    if names:
+        fields["f_material"] = " ".join([fields["f_material"], analysis.analyze(" ".join(names))]).strip()
+    # a reign's dynasty is searchable as its period: period:明 finds 明弘光 (after 1644) by its name
+    named = [p for p in fields["facet_period"] if p in periods.PERIODS]
+    if named:
+        fields["f_period"] = " ".join([fields["f_period"]] + named).strip()
     return fields
 
 

@@ -89,7 +89,21 @@ def openapi_document(server: str = "") -> dict[str, Any]:
                 "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
                 "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                 "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-                "facets": {"type": "object", "properties": {name: {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}} for name in FACETS}}}},
+                "facets": {"type": "object", "properties": {name: {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}} for name in FACETS}},
+                "suggestions": {"$ref": "#/components/schemas/Suggestions"}}},
+            "Suggestions": {
+                "type": "object", "required": ["queries", "facets", "halls"],
+                "description": "Only when the query found nothing: queries that find something (each run before it "
+                               "is offered; a word left out, or close names by spelling, pinyin or characters), "
+                               "the facet values nearest to the query and the halls to browse.",
+                "properties": {
+                    "queries": {"type": "array", "items": {"type": "object", "required": ["q", "total", "why"], "properties": {
+                        "q": {"type": "string"}, "total": {"type": "integer", "minimum": 1},
+                        "why": {"type": "string", "enum": ["fewer words", "similar", "without filters"]}}}},
+                    "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
+                    "halls": {"type": "array", "items": {"type": "object", "required": ["value", "count"], "properties": {
+                        "value": {"type": "string"}, "count": {"type": "integer"},
+                        "label": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}}},
             "Item": {"type": "object", "required": ["id", "title"], "additionalProperties": True, "properties": {
                 "id": {"type": "string"}, "museum": {"type": ["string", "null"]}, "hall": {"type": ["string", "null"]},
                 "section": {"type": ["string", "null"]}, "title": {"$ref": "#/components/schemas/LangMap"},

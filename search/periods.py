@@ -1,53 +1,26 @@
-"""Chinese period (dynasty) names and their year ranges (negative years are BCE).
+"""Chinese period (dynasty) names, period groups and reign eras, for the search.
 
-``period:商`` and ``商代`` match items whose dates overlap the Shang's years, not only
-items whose period text says 商.
+The names and years come from the one table in :mod:`exhibits.eras` (``exhibits/eras.yaml``),
+which the date parser :mod:`exhibits.dates` reads too. ``period:商`` and ``商代`` match items
+whose dates overlap the Shang's years, not only items whose period text says 商; ``period:明``
+finds 明永乐 and 明宣德 (a dynasty finds its reigns); ``明清`` covers both dynasties; ``万历`` the
+years of the Wanli reign.
 """
 from __future__ import annotations
 
 import re
 
+from exhibits import dates, eras
 from search.analysis import fold, to_simplified
 
 #: canonical zh name → (start, end, English names)
 PERIODS: dict[str, tuple[int, int, tuple[str, ...]]] = {
-    "新石器时代": (-10000, -2071, ("neolithic",)),
-    "夏": (-2070, -1601, ("xia",)),
-    "商": (-1600, -1046, ("shang",)),
-    "周": (-1046, -256, ("zhou",)),
-    "西周": (-1046, -771, ("western zhou",)),
-    "东周": (-770, -256, ("eastern zhou",)),
-    "春秋": (-770, -476, ("spring and autumn",)),
-    "战国": (-475, -221, ("warring states",)),
-    "秦": (-221, -207, ("qin",)),
-    "汉": (-206, 220, ("han",)),
-    "西汉": (-206, 8, ("western han",)),
-    "新": (9, 23, ("xin",)),
-    "东汉": (25, 220, ("eastern han",)),
-    "三国": (220, 280, ("three kingdoms",)),
-    "晋": (265, 420, ("jin",)),
-    "西晋": (265, 316, ("western jin",)),
-    "东晋": (317, 420, ("eastern jin",)),
-    "南北朝": (420, 589, ("northern and southern dynasties", "southern and northern dynasties")),
-    "隋": (581, 618, ("sui",)),
-    "唐": (618, 907, ("tang",)),
-    "五代": (907, 960, ("five dynasties", "five dynasties and ten kingdoms")),
-    "五代十国": (907, 979, ()),
-    "宋": (960, 1279, ("song",)),
-    "北宋": (960, 1127, ("northern song",)),
-    "南宋": (1127, 1279, ("southern song",)),
-    "辽": (907, 1125, ("liao",)),
-    "西夏": (1038, 1227, ("western xia",)),
-    "金": (1115, 1234, ("jin dynasty", "jurchen jin")),
-    "元": (1271, 1368, ("yuan",)),
-    "明": (1368, 1644, ("ming",)),
-    "清": (1644, 1911, ("qing",)),
-    "民国": (1912, 1949, ("republic of china", "republican", "republic")),
-    "现代": (1949, 2100, ("modern", "contemporary", "people's republic")),
+    zh: (p.start, p.end, p.en) for zh, p in eras.periods().items()
 }
 
 _SUFFIX = re.compile(r"(时期|时代|王朝|朝|代)$")
 _EN_SUFFIX = re.compile(r"\s+(dynasty|period)$")
+_PHASE = re.compile(r"(时期|时代|王朝|朝|代)?(早期|中期|晚期|初期|末期|前期|后期)?")
 
 _BY_NAME: dict[str, str] = {}
 for _zh, (_s, _e, _ens) in PERIODS.items():
@@ -59,7 +32,8 @@ _AMBIGUOUS = {zh for zh in PERIODS if len(zh) == 1} | {"周", "新", "金"}
 
 
 def canonical(name: str) -> str | None:
-    """The canonical zh name of a period name (商, 商代, 商朝, Shang, Shang dynasty...), or None."""
+    """The canonical zh period of a period or reign name (商, 商代, Shang dynasty, 明永乐, 永乐,
+    大清乾隆年制 → 商, 商, 商, 明, 明, 清), or None."""
     if not name:
         return None
     text = to_simplified(name.strip())
@@ -72,22 +46,87 @@ def canonical(name: str) -> str | None:
         return _BY_NAME[stripped]
     # "商代晚期", "西周早期", "明代中期": a period name followed by a phase
     for zh in sorted(PERIODS, key=len, reverse=True):
-        if text.startswith(zh) and re.fullmatch(r"(时期|时代|王朝|朝|代)?(早期|中期|晚期|初期|末期|前期|后期)?", text[len(zh):]):
+        if text.startswith(zh) and _PHASE.fullmatch(text[len(zh):]):
             return zh
+    return era_period(text)
+
+
+def era_period(text: str) -> str | None:
+    """The period of a reign named in ``text`` (明永乐, 永乐年间, 清乾隆三十年, Qianlong), or None."""
+    span = dates.parse_years(text)
+    if span is None:
+        return None
+    folded = fold(to_simplified(text))
+    for era in eras.eras():
+        if era.name in text or era.name in folded or to_simplified(era.name) in text:
+            if era.start <= span[0] and span[1] <= era.end and _named_before(text, era):
+                return era.period
+    for key, era in eras.era_pinyin().items():
+        if key in folded.replace(" ", "") and era.start <= span[0] and span[1] <= era.end:
+            return era.period
     return None
+
+
+def _named_before(text: str, era: eras.Era) -> bool:
+    """The text names the era's period or no other period (明永乐, 永乐: yes; 清永乐: no)."""
+    named = [zh for zh in PERIODS if zh in text and zh not in era.name]
+    return not named or any(eras.dynasty_of(era.period) == eras.dynasty_of(zh) or era.period == zh for zh in named)
 
 
 def free_text_period(word: str) -> str | None:
     """A period named by a bare query word: 商代, 西周, 春秋; 商 alone is too ambiguous."""
     zh = canonical(word)
-    if zh is None:
+    if zh is None or zh not in PERIODS:
         return None
     text = to_simplified(word.strip())
     if zh in _AMBIGUOUS and text == zh:
         return None
     if not has_cjk(text):  # English bare words (Ming, Song, Han...) are also names and words
         return None
+    if text not in (zh, ) and not _SUFFIX.search(text) and not _PHASE.fullmatch(text[len(zh):] if text.startswith(zh) else "x"):
+        return None  # a reign (明永乐): see free_text_range
     return zh
+
+
+def free_text_range(word: str) -> tuple[int, int] | None:
+    """The years a bare Chinese query word names: a period (唐代, 西周), a group of periods (明清,
+    秦汉) or a reign (万历, 明永乐, 康熙); None for other words and for eras that are also plain words
+    or places (广德, 绍兴)."""
+    text = to_simplified((word or "").strip())
+    if not text or not has_cjk(text) or not re.fullmatch(r"[\u3400-\u9fff]+", text):
+        return None
+    zh = free_text_period(text)
+    if zh is not None:
+        return query_range(zh)
+    table = eras.table()
+    stripped = _SUFFIX.sub("", text)
+    for name in (text, stripped):
+        if name in table.groups:
+            start, end, (_first, last) = table.groups[name]
+            return start, query_range(last)[1]
+    if len(text) < 2 or text in table.common_words or stripped in table.common_words:
+        return None
+    if era_period(text) is None:
+        return None
+    return dates.parse_years(text)
+
+
+def period_range(text: str) -> tuple[int, int] | None:
+    """The years a field value names (``period:明``, ``date:明万历``): a period's years (without the
+    year the next one starts in), a group's, or a reign's; None when it names none."""
+    zh = canonical(text)
+    if zh is not None and era_period(to_simplified(text.strip())) is None:
+        return query_range(zh)
+    text = to_simplified((text or "").strip())
+    table = eras.table()
+    stripped = _SUFFIX.sub("", text)
+    for name in (text, stripped):
+        if name in table.groups:
+            start, end, (_first, last) = table.groups[name]
+            return start, query_range(last)[1]
+    if zh is not None:
+        return dates.parse_years(text) or query_range(zh)
+    return None
 
 
 def has_cjk(text: str) -> bool:

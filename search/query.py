@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from search import analysis, periods
+from search import analysis, periods, vocabulary
 from search.errors import QueryError
 
 MAX_QUERY_LENGTH = 500
@@ -312,6 +312,8 @@ def _refield(node: Node, name: str) -> Node:
 
 def _term(fieldname: str | None, text: str, phrase: bool = False, pos: int = 0) -> Node:
     if fieldname in KEYWORD_FIELDS:
+        if fieldname == "object_type":  # any variant of a controlled value: object_type:镜 = object_type:mirror
+            text = vocabulary.canonical("object_type", analysis.to_simplified(text.strip()))
         return Term(fieldname, text.strip(), phrase=phrase)
     if not analysis.tokens(text, for_query=True) and not analysis.pinyin_query_token(text or "-"):
         if phrase:
@@ -338,25 +340,57 @@ def _word(fieldname: str | None, text: str, pos: int, phrase: bool = False) -> N
     if fieldname == "period":
         return _period(text, node)
     if fieldname is None:
-        zh = periods.free_text_period(text)
-        if zh is not None:
-            return Or((node, DateRange(*periods.query_range(zh))))
+        years = periods.free_text_range(text)
+        if years is not None:
+            return Or((node, DateRange(*years)))
+        split = _split_periods(text)
+        if split is not None:
+            return Or((node, split))
     return node
 
 
+def _split_periods(text: str) -> Node | None:
+    """A Chinese query typed without spaces that names a period among other words (唐代铜镜, 明清瓷器,
+    万历青花): the period words match their text or their years, the other words as typed."""
+    simplified = analysis.to_simplified(text)
+    if not analysis.is_han_run(simplified):
+        return None
+    words = analysis.query_words(simplified)
+    if len(words) < 2:
+        return None
+    parts: list[Node] = []
+    pending = ""
+    found = False
+    for word in words:
+        years = periods.free_text_range(word)
+        if years is None:
+            pending += word
+            continue
+        if pending:
+            parts.append(_term(None, pending))
+            pending = ""
+        parts.append(Or((Term(None, word), DateRange(*years))))
+        found = True
+    if pending:
+        parts.append(_term(None, pending))
+    if not found:
+        return None
+    return And(tuple(parts))
+
+
 def _period(text: str, node: Node) -> Node:
-    zh = periods.canonical(text)
-    if zh is None:
+    years = periods.period_range(text)
+    if years is None:
         return node
-    return Or((node, DateRange(*periods.query_range(zh))))
+    return Or((node, DateRange(*years)))
 
 
 def _date(text: str, pos: int) -> Node:
     m = _RANGE.match(text.strip())
     if not m or not (m.group(1) or m.group(3)) or (m.group(1) and m.group(3) and not m.group(2)):
-        zh = periods.canonical(text)
-        if zh is not None:
-            return DateRange(*periods.query_range(zh))
+        years = periods.period_range(text)
+        if years is not None:
+            return DateRange(*years)
         raise QueryError(f"Cannot read the date “{text}” at position {pos + 1}; write date:-1046..-771, date:1368.., or date:1644.", pos)
     start = int(m.group(1)) if m.group(1) else None
     end = int(m.group(3)) if m.group(3) else None
@@ -413,6 +447,8 @@ def parse_query(
         values = [v for v in ([values] if isinstance(values, str) else values) if v]
         if len(values) > 20 or any(len(v) > 200 for v in values):
             raise QueryError(f"Too many or too long values for filter “{name}”.")
+        if name in vocabulary.FACETS:
+            values = [vocabulary.canonical(name, analysis.to_simplified(v.strip())) for v in values]
         if values:
             clean[name] = list(dict.fromkeys(values))
     tree = _simplify(_Parser(_lex(text.translate(_FULLWIDTH))).parse())

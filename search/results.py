@@ -55,6 +55,8 @@ class SearchResults:
     per_page: int
     hits: list[Hit]
     facets: dict[str, list[dict[str, Any]]]
+    #: For a query that found nothing: search.suggest.suggest's answer.
+    suggestions: dict[str, Any] | None = None
 
     def to_api(self, base: str = "") -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class SearchResults:
             "per_page": self.per_page,
             "hits": [h.to_api(base) for h in self.hits],
             "facets": self.facets,
+            **({"suggestions": self.suggestions} if self.suggestions is not None else {}),
         }
 
     @property

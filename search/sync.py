@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from exhibits.models import Change, Item
 from exhibits.states import visible
-from search.analysis import VERSION as ANALYSIS_VERSION
+from search.analysis import VERSION as ANALYSIS_VERSION, add_words
 from search.documents import item_document
 
 BATCH = 500
@@ -55,6 +55,7 @@ def reindex_items(db, index, item_ids: Iterable[str] = (), full_check: bool = Tr
     Returns ``{"upserted": n, "deleted": m}``.
     """
     wanted = set(item_ids)
+    load_catalogue_words(db)
     marker = index.get_marker()
     if marker and marker.get("analysis") != ANALYSIS_VERSION:
         # written by an older analysis (other index fields and tokens): build it again, in one go
@@ -128,6 +129,7 @@ def iter_visible_documents(db, batch: int = BATCH):
 
 def rebuild_from_catalogue(db, index, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the catalogue (``jinshi index rebuild``); returns the count."""
+    load_catalogue_words(db)
     with db.session() as session:
         target = _watermark(session)
     total = visible_count(db)
@@ -148,7 +150,18 @@ def facet_labels(db) -> dict[str, dict[str, dict]]:
     from exhibits.models import Hall, Museum
 
     with db.session() as session:
-        return {
+        labels = {
             "museum": {m.slug: m.title for m in session.scalars(select(Museum))},
             "hall": {h.slug: h.title for h in session.scalars(select(Hall))},
         }
+    add_words(v for titles in labels.values() for title in titles.values() for v in (title or {}).get("zh") or [])
+    return labels
+
+
+def load_catalogue_words(db) -> None:
+    """Museum, hall and section names into the analysis's dictionary (search.analysis.add_words)."""
+    from exhibits.models import Hall, Museum, Section
+
+    with db.session() as session:
+        titles = [t for model in (Museum, Hall, Section) for t in session.scalars(select(model.title))]
+    add_words(v for title in titles for v in (title or {}).get("zh") or [] if isinstance(title, dict))

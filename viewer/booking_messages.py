@@ -3,13 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
+
 from exhibits.bookings.errors import BookingError, InvalidInput
-from viewer.booking_text import language, translate
-
-
-def gettext(message: str, **params) -> str:
-    """The visitor's language (viewer.booking_text until the gettext catalogues have these strings)."""
-    return translate(message, **params)
 
 
 def _when(value) -> str:
@@ -85,7 +81,9 @@ def describe(error: BookingError) -> str:
 
 
 def current_lang_is_english() -> bool:
-    return language() == "en"
+    from viewer.i18n import current_language
+
+    return current_language() == "en"
 
 
 def describe_staff(error: BookingError | None) -> str:

@@ -1,17 +1,24 @@
-"""Interface language (zh or en) and picking a value out of a language map.
+"""The page's language (zh, en or zh-Hant) through Flask-Babel, and picking a value out of a language map.
 
-The language comes from ``?lang=``, then the ``lang`` cookie, then Accept-Language.
+The language comes from ``?lang=``, then the ``lang`` cookie, then Accept-Language (zh-TW and zh-HK mean
+zh-Hant). Interface strings are gettext calls on English msgids (``{{ _('Search') }}`` in templates,
+``gettext``/``lazy_gettext`` from ``flask_babel`` in Python); the catalogues live in ``exhibits/translations``.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
-
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
+from flask_babel import Babel, Domain, get_locale
+from markupsafe import Markup, escape
 
-LANGUAGES = ("zh", "en")
-DEFAULT = "zh"
+from exhibits import i18n as core
+from exhibits.i18n import DEFAULT, HTML_LANG, LANGUAGES, NATIVE_NAMES
+
+__all__ = ["LANGUAGES", "DEFAULT", "current_language", "pick", "init_app", "switch_language_url"]
+
+COOKIE = "lang"
 
 
 def current_language() -> str:
@@ -19,43 +26,88 @@ def current_language() -> str:
 
 
 def pick(value: Mapping[str, Any] | None, lang: str | None = None, joiner: str = "; ") -> str:
-    """The best string of a language map for ``lang``, falling back to the other language."""
-    if not value:
-        return ""
-    lang = lang or current_language()
-    order = [lang] + [code for code in (*LANGUAGES, "none") if code != lang] + list(value)
-    for code in order:
-        values = value.get(code)
-        if values:
-            return joiner.join(values) if isinstance(values, list) else str(values)
-    return ""
+    """The best string of a language map for ``lang`` (default: the page's), falling back to other languages."""
+    return core.pick_with_language(value, lang or current_language(), joiner)[0]
+
+
+def value_lang(value: Mapping[str, Any] | None, lang: str | None = None) -> str | None:
+    """The language :func:`pick` takes its text from, as an HTML ``lang`` value."""
+    code = core.pick_with_language(value, lang or current_language())[1]
+    return HTML_LANG.get(code, code) if code else None
+
+
+def text(value: Mapping[str, Any] | None, joiner: str = "; ") -> Markup:
+    """A language-map value for a page, escaped, in a ``<span lang>`` when its language is not the page's."""
+    page = current_language()
+    shown, code = core.pick_with_language(value, page, joiner)
+    if code and code != page:
+        return Markup('<span lang="%s">%s</span>') % (HTML_LANG.get(code, code), shown)
+    return escape(shown)
+
+
+def _choose() -> str:
+    for asked in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if asked in LANGUAGES:
+            return asked
+    for tag, _quality in request.accept_languages:
+        found = core.normalise(tag)
+        if found:
+            return found
+    return DEFAULT
+
+
+class _CatalogueDomain(Domain):
+    """Flask-Babel's domain, reading the catalogues compiled by :mod:`exhibits.i18n` (no .mo file needed)."""
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:
+            return core.translations(DEFAULT)
+        return core.translations(getattr(g, "lang", None) or _from_locale(str(locale)))
+
+
+def _from_locale(name: str) -> str:
+    return next((lang for lang, loc in core.LOCALES.items() if loc == name), DEFAULT)
+
+
+class _Babel(Babel):
+    @property
+    def domain_instance(self):  # one instance for the app; Flask-Babel's cached_property is per Babel object
+        if not hasattr(self, "_catalogue_domain"):
+            self._catalogue_domain = _CatalogueDomain(domain=core.DOMAIN)
+        return self._catalogue_domain
 
 
 def init_app(app: Flask) -> None:
+    _Babel(app, default_locale=core.LOCALES[DEFAULT], default_translation_directories=str(core.TRANSLATIONS_DIR),
+           locale_selector=lambda: core.LOCALES[current_language()])
+
     @app.before_request
     def _choose_language() -> None:
-        asked = request.args.get("lang") or request.cookies.get("lang")
-        if asked not in LANGUAGES:
-            asked = request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
-        g.lang = asked
+        g.lang = _choose()
 
     @app.after_request
     def _remember_language(response):
         asked = request.args.get("lang")
-        if asked in LANGUAGES:
-            response.set_cookie("lang", asked, max_age=365 * 24 * 3600, samesite="Lax")
+        if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
         return response
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
-        from viewer.strings import text
-
         lang = current_language()
-        return {"lang": lang, "pick": pick, "_": lambda key: text(key, lang), "switch_language_url": switch_language_url}
+        return {
+            "lang": lang, "html_lang": HTML_LANG[lang], "languages": LANGUAGES, "language_names": NATIVE_NAMES,
+            "html_langs": HTML_LANG, "pick": pick, "value_lang": value_lang, "text": text,
+            "switch_language_url": switch_language_url,
+        }
 
 
 def switch_language_url(lang: str) -> str:
-    """The current page in another language (other query parameters kept)."""
+    """The current page in another language (path and other query parameters kept)."""
     args = request.args.copy()
     args["lang"] = lang
     return f"{request.path}?{urlencode(list(args.items(multi=True)))}"

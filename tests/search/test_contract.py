@@ -25,7 +25,7 @@ def ids(index, q, **kw):
     ("accession_number:acc-tl-001", {"tl-001"}),
     ("museum:ich ich_level:国家级", {"ich-001", "ich-004"}),
     ("object_type:mirror NOT 唐代", {"tl-005", "tl-009"}),
-    ("(铜镜 OR 编钟) -汉代", {"tl-003", "tl-006", "tl-012"}),
+    ("(铜镜 OR 编钟) -汉代", {"tl-003", "tl-006", "tl-009", "tl-012"}),  # tl-009's type is mirror: a 铜镜
     ("ich_category:传统音乐", {"ich-003"}),
     ("region:池州", {"ich-004"}),
 ])

@@ -76,8 +76,8 @@ def test_book_through_the_form(pages, museum_runtime):
 
 
 @pytest.mark.parametrize("change, field, words", [
-    ({"id_number": "34070219900230123X"}, "id_number", "出生日期不可能"),
-    ({"consent": ""}, "consent", "请先同意个人信息保护说明"),
+    ({"id_number": "34070219900230123X"}, "id_number", "出生日期不存在"),
+    ({"consent": ""}, "consent", "请先同意个人信息保护"),
     ({"party-0-name": "王小红", "party-0-id_number": "110105194912310021"}, "party-0-id_number", "校验码"),
 ])
 def test_form_errors_name_the_field_in_chinese(pages, museum_runtime, change, field, words):

@@ -12,6 +12,7 @@ from datetime import date
 
 import segno
 from flask_limiter.errors import RateLimitExceeded
+from flask_babel import gettext
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from exhibits.bookings import calendar, catalogue, mail, service
@@ -20,12 +21,11 @@ from exhibits.bookings.errors import BookingError, InvalidInput
 from exhibits.bookings.service import Keys
 from exhibits.bookings.tickets import display_code
 from viewer.booking_messages import describe
-from viewer.booking_text import install, language, translate
+from viewer.i18n import current_language as language
 from viewer.limits import limit
 from viewer.context import base_url, db_session, runtime
 
 bp = Blueprint("bookings", __name__)
-install(bp)
 log = logging.getLogger(__name__)
 
 
@@ -252,7 +252,7 @@ def _book_form(slug: str, session_id: int, form, error: BookingError | None):
 
 @bp.errorhandler(RateLimitExceeded)
 def _too_many(_error):
-    message = translate("Too many booking requests from your connection. Please wait a minute and try again.")
+    message = gettext("Too many booking requests from your connection. Please wait a minute and try again.")
     if request.path.startswith("/api/"):
         response = jsonify(error="rate_limited", message=message)
     else:

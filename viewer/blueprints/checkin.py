@@ -18,11 +18,9 @@ from exhibits.identity import PermissionDenied
 from viewer.auth import api_auth, current_identity, login_required
 from viewer.blueprints.bookings import keys, send_outbox_soon
 from viewer.booking_messages import describe_staff
-from viewer.booking_text import install
 from viewer.context import db_session, runtime
 
 bp = Blueprint("checkin", __name__, url_prefix="/curator")
-install(bp)
 
 
 def _booking_json(booking, admitted=()) -> dict:

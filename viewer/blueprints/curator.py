@@ -9,11 +9,9 @@ from flask_limiter.errors import RateLimitExceeded
 from exhibits import accounts, curation
 from viewer.auth import current_identity, login_required, sign_in, sign_out
 from viewer.context import db_session
-from viewer.curator_text import install
 from viewer.limits import limit
 
 bp = Blueprint("curator", __name__, url_prefix="/curator")
-install(bp)
 
 
 def _safe_next(target: str | None) -> str:

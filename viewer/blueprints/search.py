@@ -4,35 +4,27 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext, pgettext
 
 from search.errors import QueryError
 from search.query import FACETS, HELP, SORTS, parse_query
+from search.suggest import search_with_suggestions
 from viewer.context import base_url, runtime
 from viewer.i18n import current_language, pick
 
 bp = Blueprint("search", __name__)
 
-WORDS = {
-    "search": ("搜索", "Search"),
-    "results": ("条结果", "results"),
-    "no_results": ("没有找到匹配的展品。", "No objects match."),
-    "help": ("查询语法", "Query language"),
-    "sort": ("排序", "Sort"),
-    "relevance": ("相关度", "Relevance"), "date": ("年代（早→晚）", "Date (oldest first)"),
-    "-date": ("年代（晚→早）", "Date (newest first)"), "title": ("名称", "Title"),
-    "museum": ("博物馆", "Museum"), "hall": ("展厅", "Hall"), "object_type": ("类型", "Object type"),
-    "material": ("质地", "Material"), "period": ("年代", "Period"), "ich_category": ("非遗类别", "ICH category"),
-    "ich_level": ("非遗级别", "ICH level"), "has_3d": ("三维模型", "3D model"), "has_video": ("视频", "Video"),
-    "has_audio": ("音频", "Audio"), "true": ("有", "yes"), "false": ("无", "no"),
-    "remove": ("移除筛选", "Remove filter"), "filters": ("筛选", "Filters"), "prev": ("上一页", "Previous"),
-    "next": ("下一页", "Next"), "page": ("第 {} / {} 页", "Page {} of {}"), "error": ("查询有误", "Query problem"),
-    "transcript": ("讲述文字", "Transcript"), "api": ("JSON 接口", "JSON API"),
-}
-
-
-def t(key: str) -> str:
-    zh, en = WORDS.get(key, (key, key))
-    return zh if current_language() == "zh" else en
+def facet_label(key: str) -> str:
+    """The page-language name of a facet, a sort order or a yes/no facet value (the key itself if unknown)."""
+    names = {
+        "museum": gettext("Museum"), "hall": gettext("Hall"), "object_type": gettext("Object type"),
+        "material": gettext("Material"), "period": gettext("Period"), "ich_category": gettext("ICH category"),
+        "ich_level": gettext("ICH level"), "has_3d": gettext("3D model"), "has_video": gettext("Video"),
+        "has_audio": gettext("Audio"), "true": pgettext("facet value", "yes"), "false": pgettext("facet value", "no"),
+        "relevance": gettext("Relevance"), "date": gettext("Date (oldest first)"),
+        "-date": gettext("Date (newest first)"), "title": gettext("Title"),
+    }
+    return names.get(key, key)
 
 
 def _filters_from_args() -> dict[str, list[str]]:
@@ -75,11 +67,12 @@ def page():
     results = None
     try:
         query = _query_from_request()
-        results = rt.index.search(query, lang=current_language())
+        labels = _labels()
+        results = search_with_suggestions(rt.index, query, labels, lang=current_language())
     except QueryError as exc:
         error = exc.message
         query = None
-    labels = _labels()
+        labels = _labels()
     for name, entries in (results.facets if results else {}).items():
         shown: dict[str, list[str]] = {}
         for entry in entries:  # object_type, material and period values the catalogue translates
@@ -94,7 +87,7 @@ def page():
     status = 400 if error else 200
     return render_template(
         "search.html", q=request.args.get("q", ""), query=query, results=results, error=error,
-        facets=FACETS, sorts=SORTS, filters=_filters_from_args(), help_text=HELP, t=t,
+        facets=FACETS, sorts=SORTS, filters=_filters_from_args(), help_text=HELP, label=facet_label,
         url=_url, toggle=_toggle, labels=labels, sort=request.args.get("sort", "relevance"),
         api_url=url_for("search.api_search") + ("?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""),
     ), status
@@ -123,7 +116,8 @@ def api_search():
         response.status_code = 400
         return _cors(response)
     lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else None
-    return _cors(jsonify(runtime().index.search(query, lang=lang).to_api(base_url())))
+    results = search_with_suggestions(runtime().index, query, _labels(), lang=lang)
+    return _cors(jsonify(results.to_api(base_url())))
 
 
 @bp.route("/api/items/<item_id>")

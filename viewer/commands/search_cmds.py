@@ -40,7 +40,10 @@ def search(query, as_json, page, per_page, sort, filters, lang):
             sys.exit(2)
         raise click.UsageError(exc.message) from None
     rt = _runtime()
-    results = rt.index.search(parsed, lang=lang)
+    from search.suggest import search_with_suggestions
+    from search.sync import facet_labels
+
+    results = search_with_suggestions(rt.index, parsed, facet_labels(rt.db), lang=lang)
     if as_json:
         # thumbnail_url: absolute with JINSHI_BASE_URL, else a path on the server
         click.echo(json.dumps(results.to_api(rt.settings.base_url), ensure_ascii=False))
