@@ -82,3 +82,36 @@ def test_book_a_workshop_on_a_phone_and_check_it_in(live_url, chromium, museum_r
     staff.wait_for_selector(".checkin-refused")
     assert "Already checked in at" in staff.inner_text("#checkin-result")
     assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_booking_pages_pass_axe_wcag_21_aa(live_url, chromium, museum_runtime, today_workshop):
+    """axe-core finds no WCAG 2.1 A/AA violations on the calendar, activity, form (with an error), ticket and door."""
+    from exhibits.bookings import service
+    from tests.support.bookings import booking_body
+
+    keys = service.Keys.from_secret(museum_runtime.settings.secret_key)
+    booked = service.book(museum_runtime.db, keys, service.parse_request(booking_body(today_workshop)))
+    page = chromium.new_page(**PHONE)
+    form = f"/activities/paper-cutting/sessions/{today_workshop}/book"
+    paths = ["/activities", "/activities?lang=en&kind=workshop", "/activities?lang=zh-Hant", "/activities/paper-cutting",
+             f"{form}?lang=en", f"/tickets/{booked.booking.code}?token={booked.manage_token}",
+             f"/tickets/{booked.booking.code}?lang=en"]
+    for path in paths + ["error-form", "/curator/checkin?lang=en", f"/curator/sessions/{today_workshop}"]:
+        if path == "error-form":
+            page.goto(f"{live_url}{form}?lang=en")
+            page.fill("#name", "x")
+            page.click(".book-form button[type=submit]")
+            page.wait_for_selector("#form-error")
+        elif path.startswith("/curator/checkin"):
+            page.goto(f"{live_url}/curator/login?next={path.replace('?', '%3F').replace('=', '%3D')}")
+            page.fill("#login-name", "door")
+            page.fill("#login-password", PASSWORD)
+            page.click("button.primary")
+            page.wait_for_url("**/curator/checkin**")
+        else:
+            page.goto(f"{live_url}{path}")
+        page.add_script_tag(url=f"{live_url}/vendor/axe-core/axe.min.js")
+        result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        problems = [(v["id"], v["nodes"][0]["target"]) for v in result["violations"]]
+        assert problems == [], f"{path}: {problems}"
+    page.close()
