@@ -185,3 +185,23 @@ def test_exports_and_logs_hold_no_id_or_phone_in_full(client, door, museum_runti
             assert secret.encode() not in blob
             assert secret.encode("utf-16-le") not in blob
     assert re.search(rb"3407\*{10}", blobs[0])
+
+
+def test_activities_file_in_the_workspace(client, door):
+    from tests.support.bookings import ACTIVITIES_YAML
+
+    log_in(client, "door")
+    token = csrf_token(client, "/curator/activities")
+    ich_only = "venues:\n" + ACTIVITIES_YAML.split("  - slug: ich-workshop-room", 1)[1].join(["  - slug: ich-workshop-room", ""])
+    import io
+
+    r = client.post("/curator/activities?lang=en", data={"csrf_token": token, "file": (io.BytesIO(ich_only.encode()), "a.yaml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200 and "Loaded" in r.get_data(as_text=True)
+    bad = ich_only.replace("capacity: 20", "capacity: twenty")
+    r = client.post("/curator/activities?lang=en", data={"csrf_token": token, "file": (io.BytesIO(bad.encode()), "a.yaml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "capacity must be a whole number" in r.get_data(as_text=True)
+    r = client.post("/curator/activities?lang=en", data={"csrf_token": token, "file": (io.BytesIO(ACTIVITIES_YAML.encode()), "a.yaml")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 403  # the file names the copper museum too, which this account does not staff

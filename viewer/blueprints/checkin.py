@@ -170,3 +170,36 @@ def session_action(session_id: int, action: str):
                                notice=None, message=describe_staff(error)), error.status
     send_outbox_soon()
     return redirect(url_for("checkin.session_page", session_id=session_id, done=action), code=303)
+
+
+# ---------------------------------------------------------------- activities file in the workspace
+
+MAX_ACTIVITIES_FILE = 1024 * 1024
+
+
+@bp.route("/activities", methods=["GET", "POST"])
+@login_required
+def activities_file():
+    """The activities file, uploaded here as ``jinshi activities load`` takes it (staff of every venue in it)."""
+    from exhibits.bookings.activities import ActivitiesFileError, apply_activities, parse_activities
+
+    identity = current_identity()
+    result, problems, status = None, [], 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        raw = upload.read(MAX_ACTIVITIES_FILE + 1) if upload else request.form.get("text", "").encode()
+        name = (upload.filename if upload else "") or "activities.yaml"
+        if len(raw) > MAX_ACTIVITIES_FILE:
+            problems, status = [gettext("The file is larger than 1 MB.")], 400
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+                result = apply_activities(runtime().db, parse_activities(text, name), identity, source=name)
+            except UnicodeDecodeError:
+                problems, status = [gettext("The file is not UTF-8 text.")], 400
+            except ActivitiesFileError as error:
+                problems, status = error.problems, 400
+            except PermissionDenied as error:
+                problems, status = [str(error)], 403
+    return render_template("bookings/activities_file.html", result=result, problems=problems,
+                           venues=_venues(identity)), status
