@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import date, timedelta
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -134,7 +135,6 @@ def main() -> None:
     if args.database_url:
         env["JINSHI_DATABASE_URL"] = args.database_url
     (home / "activities.yaml").write_text(ACTIVITIES.format(capacity=args.capacity), encoding="utf-8")
-    jinshi = [sys.executable, "-m", "viewer.cli"] if not shutil.which("jinshi") else [shutil.which("jinshi")]
     jinshi = [sys.executable, "-c", "from viewer.cli import main; main()"]
     subprocess.run(jinshi + ["activities", "load", str(home / "activities.yaml")], env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -155,7 +155,7 @@ def main() -> None:
 
         def sessions_of(slug: str) -> list[dict]:
             conn = HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", f"/api/activities/{slug}/sessions?to=2100-01-01")
+            conn.request("GET", f"/api/activities/{slug}/sessions?to={(date.today() + timedelta(days=60)).isoformat()}")
             return json.loads(conn.getresponse().read())
 
         rush = sessions_of("rush")

@@ -54,6 +54,7 @@ def test_book_through_the_form(pages, museum_runtime):
     ticket = client.get(r.headers["Location"])
     text = ticket.get_data(as_text=True)
     assert ticket.status_code == 200 and "Confirmed" in text and "qr.svg" in text and "E1*****78" in text
+    assert ticket.headers["Referrer-Policy"] == "no-referrer" and "no-store" in ticket.headers["Cache-Control"]
     assert resident(seq=42) not in text and "13912345678" not in text
     # the same form again (double submit): the same ticket, one booking
     again = client.post(url, data=data)

@@ -86,7 +86,10 @@ def api_activities():
 @bp.get("/api/activities/<slug>/sessions")
 def api_sessions(slug: str):
     activity = catalogue.activity(db_session(), slug) or abort(404)
-    views = catalogue.sessions(db_session(), [activity.id], _day("from"), _day("to"))
+    start, end = _day("from"), _day("to")
+    if start and end and (end - start).days > 400:
+        abort(400, "from and to may be at most 400 days apart")
+    views = catalogue.sessions(db_session(), [activity.id], start, end)
     return jsonify([v.to_json() for v in views])
 
 
@@ -267,9 +270,14 @@ def ticket_page(code: str):
     booking = service.get_booking(db_session(), code) or abort(404)
     token = request.args.get("token")
     manage = keys().signer.manage_ok(booking.code, token)
-    return render_template("bookings/ticket.html", booking=booking, target=booking.session,
-                           activity=booking.session.activity, manage=manage, token=token if manage else None,
-                           code=display_code(booking.code), notice=request.args.get("done"))
+    response = Response(render_template(
+        "bookings/ticket.html", booking=booking, target=booking.session, activity=booking.session.activity,
+        manage=manage, token=token if manage else None, code=display_code(booking.code), notice=request.args.get("done")))
+    # the manage token is in this page's address: never send it on as a Referer, never cache the page
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.post("/tickets/<code>/<any(cancel, accept, erase):action>")
