@@ -24,7 +24,7 @@ def form_data(page_html: str, **fields) -> dict:
     return data
 
 
-@pytest.mark.parametrize("lang, words", [("zh", ["预约参观", "余票", "剪纸体验课"]), ("en", ["Book a visit", "Places left"]),
+@pytest.mark.parametrize("lang, words", [("zh", ["预约参观", "余票", "剪纸体验课", "星期"]), ("en", ["Book a visit", "Places left"]),
                                          ("zh-Hant", ["預約參觀", "餘票"])])
 def test_calendar_in_three_languages(pages, lang, words):
     client, _ = pages
