@@ -52,7 +52,7 @@ test: setup-test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -q tests
 	@if [ "$${JINSHI_TEST_POSTGRES:-}" != skip ]; then \
 	  echo "== catalogue, ingest, viewer and search tests again on PostgreSQL =="; \
-	  JINSHI_TEST_DATABASE=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser" tests/exhibits tests/ingest tests/viewer tests/search; \
+	  JINSHI_TEST_DATABASE=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser" tests/exhibits tests/ingest tests/viewer tests/search tests/interop/test_oai.py; \
 	fi
 
 bench: setup-test

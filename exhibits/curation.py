@@ -16,9 +16,10 @@ from typing import Any, Iterable, Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from exhibits import changes
 from exhibits.audit import record
 from exhibits.identity import Identity, PermissionDenied, require_museum
-from exhibits.models import Asset, Change, Hall, Item, Museum
+from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.states import ItemState, Publication, can_move, visible
 
 
@@ -42,11 +43,6 @@ class CurationError(ValueError):
 
 #: Actions and the publication they move an item (or hall) to.
 MOVES = {"publish": Publication.PUBLISHED, "withdraw": Publication.WITHDRAWN, "draft": Publication.DRAFT}
-
-
-def record_change(session: Session, item_id: str, action: str) -> None:
-    """A harvesting change (IIIF Change Discovery, OAI-PMH): 'Create', 'Update' or 'Delete'."""
-    session.add(Change(item_id=item_id, action=action))
 
 
 def curated_museums(session: Session, identity: Identity) -> list[Museum]:
@@ -162,7 +158,7 @@ def _move(session: Session, identity: Identity, item: Item, action: str) -> bool
     before = item.publication
     item.publication = target.value
     record(session, identity, f"item.{action}", f"item:{item.id}", before=before, after=target.value)
-    record_change(session, item.id, "Update")
+    changes.note_item(session, item, changed=False)  # Create/Delete for harvesters when visibility changed
     return True
 
 
@@ -204,7 +200,7 @@ def delete_items(runtime: Runtime, identity: Identity, item_ids: Iterable[str]) 
             item = get_item(session, identity, item_id)
             record(session, identity, "item.delete", f"item:{item.id}", publication=item.publication,
                    state=item.state, title=item.title, assets=[a.sha256 for a in item.assets])
-            record_change(session, item.id, "Delete")
+            changes.note_item_deleted(session, item.id)
             session.delete(item)
             deleted.append(item_id)
     if deleted:
@@ -215,5 +211,5 @@ def delete_items(runtime: Runtime, identity: Identity, item_ids: Iterable[str]) 
 __all__ = [
     "CurationError", "ItemFilter", "NotFound", "PermissionDenied", "back_to_draft", "curated_museums",
     "delete_items", "get_item", "list_items", "may_preview", "media_access", "overview", "publish",
-    "record_change", "set_publication", "withdraw",
+    "set_publication", "withdraw",
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from exhibits import changes
 from exhibits.db import Database
 from exhibits.models import Hall, Museum, Section
 
@@ -171,14 +172,19 @@ def load_halls(db: Database, path: Path) -> dict[str, int]:
     with db.session() as session:
         for m_pos, spec in enumerate(specs):
             museum = session.scalar(select(Museum).where(Museum.slug == spec.slug)) or Museum(slug=spec.slug)
+            museum_changed = museum.id is None or (museum.title, museum.summary, museum.position) != (spec.title, spec.summary, m_pos)
             museum.title, museum.summary, museum.position = spec.title, spec.summary, m_pos
             session.add(museum)
+            changes.note_museum(session, museum, changed=museum_changed)
             counts["museums"] += 1
             for h_pos, h_spec in enumerate(spec.halls):
                 hall = session.scalar(select(Hall).where(Hall.slug == h_spec.slug)) or Hall(slug=h_spec.slug)
+                hall_changed = hall.id is None or (hall.museum_id, hall.title, hall.summary, hall.position) != (museum.id, h_spec.title, h_spec.summary, h_pos)
                 hall.museum = museum
                 hall.title, hall.summary, hall.position = h_spec.title, h_spec.summary, h_pos
                 session.add(hall)
+                session.flush()
+                changes.note_hall(session, hall, changed=hall_changed)
                 counts["halls"] += 1
                 existing = {s.slug: s for s in hall.sections}
                 for s_pos, s_spec in enumerate(h_spec.sections):

@@ -20,6 +20,7 @@ from iiif_prezi3 import (
     ServiceV3,
 )
 
+from exhibits import links
 from exhibits.i18n import langmap
 from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.profile import FIELDS
@@ -151,7 +152,8 @@ def item_manifest(item: Item, base: str) -> Manifest:
         metadata=metadata_entries(item),
         requiredStatement=KeyValueString(label=langmap("Attribution"), value=attribution),
         homepage=[{"id": f"{base}/items/{item.id}", "type": "Text", "label": _label(item.title, item.id), "format": "text/html"}],
-        seeAlso=[{"id": f"{base}/api/items/{item.id}", "type": "Dataset", "format": "application/json", "label": langmap("Catalogue record (JSON)")}],
+        seeAlso=item_see_also(item, base),
+        provider=[provider(item.museum, base)],
         items=canvases,
     )
     if item.description:
@@ -185,24 +187,118 @@ def _manifest_ref(item: Item, base: str) -> ManifestRef:
     return ref
 
 
-def hall_collection(hall: Hall, items: list[Item], base: str) -> Collection:
+#: A hall with more visible items than this is a collection of page collections (Presentation 3
+#: has no paging of its own: large collections nest).
+COLLECTION_PAGE_SIZE = 500
+
+
+def site_collection_id(base: str) -> str:
+    return f"{base}/iiif/collection"
+
+
+def hall_page_id(base: str, slug: str, number: int) -> str:
+    return f"{hall_collection_id(base, slug)}/{number}"
+
+
+def _homepage(url: str, label: dict) -> list[dict]:
+    return [{"id": url, "type": "Text", "label": label, "format": "text/html"}]
+
+
+def provider(museum: Museum, base: str) -> dict:
+    """The museum as the IIIF ``provider`` (an Agent with its homepage)."""
+    label = _label(museum.title, museum.slug)
+    return {"id": links.museum_page(base, museum.slug), "type": "Agent", "label": label,
+            "homepage": _homepage(links.museum_page(base, museum.slug), label)}
+
+
+def item_see_also(item: Item, base: str) -> list[dict]:
+    """The machine-readable records of an item: its JSON record and its Dublin Core record."""
+    return [
+        {"id": links.api_item(base, item.id), "type": "Dataset", "format": "application/json",
+         "label": langmap("Catalogue record (JSON)")},
+        {"id": links.oai_record(base, item.id), "type": "Dataset", "format": "text/xml",
+         "profile": "http://www.openarchives.org/OAI/2.0/oai_dc/",
+         "label": {"en": ["Dublin Core record (OAI-PMH)"], "zh": ["都柏林核心记录（OAI-PMH）"]}},
+    ]
+
+
+def _set_see_also(base: str, api_url: str, spec: str) -> list[dict]:
+    return [
+        {"id": api_url, "type": "Dataset", "format": "application/json", "label": {"en": ["Record (JSON)"], "zh": ["记录（JSON）"]}},
+        {"id": links.oai_set(base, spec), "type": "Dataset", "format": "text/xml",
+         "profile": "http://www.openarchives.org/OAI/2.0/oai_dc/",
+         "label": {"en": ["Dublin Core records (OAI-PMH)"], "zh": ["都柏林核心记录（OAI-PMH）"]}},
+    ]
+
+
+def hall_collection(hall: Hall, items: list[Item], base: str, total: int | None = None) -> Collection:
+    """A hall's collection: its manifests, or (over :data:`COLLECTION_PAGE_SIZE`) its page collections."""
+    total = len(items) if total is None else total
+    label = _label(hall.title, hall.slug)
+    if total > COLLECTION_PAGE_SIZE:
+        pages = -(-total // COLLECTION_PAGE_SIZE)
+        members = [CollectionRef(id=hall_page_id(base, hall.slug, n), type="Collection",
+                                 label=_page_label(label, n, total)) for n in range(1, pages + 1)]
+    else:
+        members = [_manifest_ref(item, base) for item in items]
     return Collection(
         id=hall_collection_id(base, hall.slug),
-        label=_label(hall.title, hall.slug),
+        label=label,
         summary=hall.summary or None,
-        homepage=[{"id": f"{base}/museums/{hall.museum.slug}/halls/{hall.slug}", "type": "Text", "label": _label(hall.title, hall.slug), "format": "text/html"}],
+        homepage=_homepage(links.hall_page(base, hall.museum.slug, hall.slug), label),
         partOf=[{"id": museum_collection_id(base, hall.museum.slug), "type": "Collection"}],
+        seeAlso=_set_see_also(base, links.api_hall(base, hall.slug), f"{hall.museum.slug}:{hall.slug}"),
+        provider=[provider(hall.museum, base)],
+        items=members,
+    )
+
+
+def _page_label(label: dict, number: int, total: int) -> dict:
+    first = (number - 1) * COLLECTION_PAGE_SIZE + 1
+    last = min(number * COLLECTION_PAGE_SIZE, total)
+    return {lang: [f"{values[0]} ({first}–{last})"] for lang, values in label.items()}
+
+
+def hall_page_collection(hall: Hall, items: list[Item], base: str, number: int, total: int) -> Collection:
+    """Page ``number`` (from 1) of a large hall: up to :data:`COLLECTION_PAGE_SIZE` manifests."""
+    label = _label(hall.title, hall.slug)
+    return Collection(
+        id=hall_page_id(base, hall.slug, number),
+        label=_page_label(label, number, total),
+        homepage=_homepage(links.hall_page(base, hall.museum.slug, hall.slug), label),
+        partOf=[{"id": hall_collection_id(base, hall.slug), "type": "Collection"}],
+        provider=[provider(hall.museum, base)],
         items=[_manifest_ref(item, base) for item in items],
     )
 
 
 def museum_collection(museum: Museum, base: str) -> Collection:
+    """A museum's collection of its published halls."""
+    from exhibits.states import Publication
+
+    label = _label(museum.title, museum.slug)
     return Collection(
         id=museum_collection_id(base, museum.slug),
-        label=_label(museum.title, museum.slug),
+        label=label,
         summary=museum.summary or None,
-        homepage=[{"id": f"{base}/museums/{museum.slug}", "type": "Text", "label": _label(museum.title, museum.slug), "format": "text/html"}],
-        items=[CollectionRef(id=hall_collection_id(base, h.slug), type="Collection", label=_label(h.title, h.slug)) for h in museum.halls],
+        homepage=_homepage(links.museum_page(base, museum.slug), label),
+        partOf=[{"id": site_collection_id(base), "type": "Collection"}],
+        seeAlso=_set_see_also(base, links.api_museum(base, museum.slug), museum.slug),
+        provider=[provider(museum, base)],
+        items=[CollectionRef(id=hall_collection_id(base, h.slug), type="Collection", label=_label(h.title, h.slug))
+               for h in museum.halls if h.publication == Publication.PUBLISHED],
+    )
+
+
+def site_collection(museums: list[Museum], base: str, label: dict | None = None) -> Collection:
+    """The whole site: one collection per museum."""
+    label = label or {"zh": ["金石数字博物馆"], "en": ["Jinshi digital museums"]}
+    return Collection(
+        id=site_collection_id(base),
+        label=label,
+        homepage=_homepage(f"{base}/", label),
+        items=[CollectionRef(id=museum_collection_id(base, m.slug), type="Collection", label=_label(m.title, m.slug))
+               for m in museums],
     )
 
 

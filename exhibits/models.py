@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -215,12 +216,21 @@ class AuditEntry(Base):
 
 
 class Change(Base):
-    """Append-only log of visible changes, for IIIF Change Discovery and OAI-PMH."""
+    """Append-only log of visible changes, for IIIF Change Discovery and OAI-PMH.
+
+    Written only through :func:`exhibits.changes.record_change`.
+    """
 
     __tablename__ = "change"
+    __table_args__ = (Index("ix_change_kind_target", "kind", "item_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The target: an item id (kind 'item') or 'museum/<slug>', 'hall/<slug>' (kind 'collection').
     item_id: Mapped[str] = mapped_column(String(128), index=True)
+    #: 'item' (a manifest, an OAI-PMH record) or 'collection' (a museum's or hall's IIIF collection)
+    kind: Mapped[str] = mapped_column(String(16), default="item", server_default="item")
     #: 'Create', 'Update', 'Delete' (Activity Streams types)
     action: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: The item's OAI-PMH set when the change happened (``museum`` or ``museum:hall``), kept for deleted records.
+    set_spec: Mapped[str | None] = mapped_column(String(160), index=True)

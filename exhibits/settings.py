@@ -25,6 +25,8 @@ class Settings:
     max_image_pixels: int = 400_000_000
     #: Largest upload or ingested file in bytes.
     max_file_bytes: int = 4 * 1024**3
+    #: Contact address harvesters see in OAI-PMH Identify (``JINSHI_ADMIN_EMAIL``).
+    admin_email: str = ""
     #: Where booking mails go (``smtp://host:port?from=...``); empty: they wait in the outbox.
     smtp_url: str = ""
     #: ``JINSHI_RATE_LIMITS``: ``login=10/minute,booking=20/minute``, or ``off`` (tests, benchmarks).
@@ -43,6 +45,7 @@ class Settings:
             secret_key=env.get("JINSHI_SECRET_KEY", ""),
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
+            admin_email=env.get("JINSHI_ADMIN_EMAIL", "").strip(),
             smtp_url=env.get("JINSHI_SMTP_URL", ""),
             rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
         ).resolved()

@@ -17,7 +17,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select
 
-from exhibits.models import Asset, Change, Hall, Item, Museum, Section
+from exhibits import changes
+from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
@@ -291,12 +292,10 @@ def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprin
     written: list[tuple[Path, Asset]] = []
     with runtime.db.session() as session:
         item = session.get(Item, record.id)
-        action = "Update"
         first_version = item is None or item.state != ItemState.READY
         if item is None:
             item = Item(id=record.id, position=record.row or 0)
             session.add(item)
-            action = "Create"
         _apply_record(item, record, place)
         item.assets.clear()
         session.flush()
@@ -316,7 +315,7 @@ def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprin
         if first_version:  # publication changes later only by an explicit publish or withdraw
             item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
         item.source_hash = fingerprint
-        session.add(Change(item_id=item.id, action=action))
+        changes.note_item(session, item)  # Create/Update/Delete for harvesters, only if the public sees it
         session.flush()
         return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
 

@@ -69,7 +69,7 @@ def reindex_items(db, index, item_ids: Iterable[str] = (), full_check: bool = Tr
             if since is not None:
                 stmt = stmt.where(Item.updated >= since.replace(tzinfo=None)) if _naive(session) else stmt.where(Item.updated >= since)
             wanted.update(session.scalars(stmt))
-            wanted.update(session.scalars(select(Change.item_id).where(Change.id > int(marker.get("change_id") or 0))))
+            wanted.update(session.scalars(select(Change.item_id).where(Change.kind == "item", Change.id > int(marker.get("change_id") or 0))))
         else:
             wanted.update(session.scalars(select(Item.id)))  # an index that never synced: take everything
         upserts, deletes = _split(session, wanted)

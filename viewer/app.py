@@ -10,7 +10,7 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import auth, i18n, limits
+from viewer import auth, http_cache, i18n, limits
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -22,6 +22,10 @@ BLUEPRINTS = (
     "viewer.blueprints.media_files",
     "viewer.blueprints.search",
     "viewer.blueprints.vendor",
+    "viewer.blueprints.oai",
+    "viewer.blueprints.iiif_activity",
+    "viewer.blueprints.api",
+    "viewer.blueprints.export",
     "viewer.blueprints.bookings",
     "viewer.blueprints.checkin",
     "viewer.blueprints.curator",
@@ -45,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.json.ensure_ascii = False
     app.extensions["jinshi"] = runtime
     i18n.init_app(app)
+    http_cache.init_app(app)
     limits.init_app(app, runtime.settings.rate_limits)
     auth.init_app(app)
     for name in BLUEPRINTS:

@@ -175,6 +175,7 @@ def verify(as_json: bool) -> None:
 def _register_commands() -> None:
     """Commands that live in viewer.commands.* (one module per area)."""
     from viewer.commands.bookings import activities, bookings
+    from viewer.commands.export import export
     from viewer.commands.search_cmds import index, search
     from viewer.commands.items import items
     from viewer.commands.users import user
@@ -185,6 +186,7 @@ def _register_commands() -> None:
     main.add_command(bookings)
     main.add_command(user)
     main.add_command(items)
+    main.add_command(export)
 
 
 _register_commands()

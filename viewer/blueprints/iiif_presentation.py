@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, request
 
-from exhibits import catalogue, iiif, iiif_media
+from exhibits import collections, iiif, iiif_media
 from search.analysis import fold, to_simplified
 from viewer.context import base_url, db_session, get_item_or_404
+from viewer.http_cache import conditional
 
 bp = Blueprint("iiif_presentation", __name__, url_prefix="/iiif")
 
@@ -20,20 +22,20 @@ def normalise_text(text: str) -> str:
 PRESENTATION_PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
 
-def _respond(resource) -> Response:
+def _respond(resource, last_modified: datetime | None = None) -> Response:
     wants_ld = "application/ld+json" in request.headers.get("Accept", "")
     response = Response(iiif.to_json(resource), mimetype="application/json")
     if wants_ld:
         response.headers["Content-Type"] = PRESENTATION_PROFILE
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"
-    response.add_etag()
-    return response.make_conditional(request)
+    response.vary.add("Accept")
+    return conditional(response, last_modified=last_modified)
 
 
 @bp.route("/items/<item_id>/manifest")
 def manifest(item_id: str):
-    return _respond(iiif.item_manifest(get_item_or_404(item_id), base_url()))
+    item = get_item_or_404(item_id)
+    return _respond(iiif.item_manifest(item, base_url()), last_modified=item.updated)
 
 
 @bp.route("/items/<item_id>/search")
@@ -49,14 +51,21 @@ def search_within(item_id: str):
     return response
 
 
+@bp.route("/collection")
+def site_collection():
+    return _respond(*collections.site(db_session(), base_url()))
+
+
 @bp.route("/museums/<slug>/collection")
 def museum_collection(slug: str):
-    museum = catalogue.museum(db_session(), slug) or abort(404)
-    return _respond(iiif.museum_collection(museum, base_url()))
+    return _respond(*(collections.museum(db_session(), slug, base_url()) or abort(404)))
 
 
 @bp.route("/halls/<slug>/collection")
 def hall_collection(slug: str):
-    hall = catalogue.hall(db_session(), slug) or abort(404)
-    items = catalogue.hall_items(db_session(), hall.id)
-    return _respond(iiif.hall_collection(hall, items, base_url()))
+    return _respond(*(collections.hall(db_session(), slug, base_url()) or abort(404)))
+
+
+@bp.route("/halls/<slug>/collection/<int:number>")
+def hall_collection_page(slug: str, number: int):
+    return _respond(*(collections.hall_page(db_session(), slug, number, base_url()) or abort(404)))

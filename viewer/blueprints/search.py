@@ -6,10 +6,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext, pgettext
 
+from exhibits import links
 from search.errors import QueryError
 from search.query import FACETS, HELP, SORTS, parse_query
 from search.suggest import search_with_suggestions
 from viewer.context import base_url, runtime
+from viewer.http_cache import conditional
 from viewer.i18n import current_language, pick
 
 bp = Blueprint("search", __name__)
@@ -128,15 +130,23 @@ def api_item(item_id: str):
     if doc is None:
         abort(404, description=f"No visible item {item_id!r}.")
     doc = dict(doc)
+    base = base_url()
     doc["links"] = {
-        "page": url_for("public.item", item_id=item_id, _external=True),
-        "manifest": request.host_url.rstrip("/") + f"/iiif/items/{item_id}/manifest",
+        "page": f"{base}/items/{item_id}",
+        "manifest": f"{base}/iiif/items/{item_id}/manifest",
+        "oai_dc": links.oai_record(base, item_id),
     }
-    return _cors(jsonify(doc))
+    from exhibits.records import item_updated
+    from viewer.context import db_session
+
+    return conditional(_cors(jsonify(doc)), last_modified=item_updated(db_session(), item_id))
 
 
 @bp.route("/api/openapi.json")
 def openapi():
     from search.openapi import openapi_document
 
-    return _cors(jsonify(openapi_document(request.host_url.rstrip("/"))))
+    from exhibits.api_schema import examples, extend
+    from viewer.context import db_session
+
+    return _cors(jsonify(extend(openapi_document(base_url()), examples(db_session()))))

@@ -1,0 +1,665 @@
+"""OAI-PMH 2.0 repository over the catalogue's change log (no Flask; ``viewer.blueprints.oai`` serves it).
+
+Records are the items the public has seen: each record's datestamp and status come from its
+newest row in :mod:`exhibits.changes` (a Delete, or an item no longer visible, is a *deleted*
+record, for ever: ``deletedRecord=persistent``). Sets are museums (``copper``) and their halls
+(``copper:bronze-vessels``). Lists are read in change-id order; a resumption token carries the
+newest change id at the start of the harvest (the *snapshot*) and the last id sent, signed with
+the secret key, so a harvest goes on unchanged while records change: every record that existed
+when it started arrives exactly once, in its state at the time of its page; changes made during
+the harvest are picked up by the next incremental harvest (``from`` = this one's responseDate).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Mapping, Sequence
+
+from lxml import etree
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from exhibits import links
+from exhibits.i18n import langmap
+from exhibits.iiif import format_years
+from exhibits.models import Change, Hall, Item, Museum
+from exhibits.profile import FIELDS
+from exhibits.rights import rights_uri
+from exhibits.states import Publication, is_visible
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+JINSHI_NS = "urn:jinshi:oai:record:1.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+JINSHI_SCHEMA_PATH = "/oai/schemas/jinshi-record-1.0.xsd"
+
+GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+#: Records per ListRecords page and headers per ListIdentifiers page.
+RECORDS_PER_PAGE = 500
+HEADERS_PER_PAGE = 1000
+#: How long a resumption token stays valid.
+TOKEN_LIFETIME = timedelta(hours=24)
+MAX_ARGUMENT_LENGTH = 2000
+
+VERBS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "Identify": (frozenset(), frozenset()),
+    "ListMetadataFormats": (frozenset(), frozenset({"identifier"})),
+    "ListSets": (frozenset(), frozenset({"resumptionToken"})),
+    "GetRecord": (frozenset({"identifier", "metadataPrefix"}), frozenset()),
+    "ListIdentifiers": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set", "resumptionToken"})),
+    "ListRecords": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set", "resumptionToken"})),
+}
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*\Z")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
+
+E = etree.Element
+S = etree.SubElement
+
+
+class OaiError(Exception):
+    """An OAI-PMH error condition: answered with ``<error code=...>`` (HTTP 200, as the protocol says)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Repository:
+    """What the protocol answers need besides the catalogue."""
+
+    base_url: str
+    secret: str
+    name: str = "Jinshi 金石 digital museums"
+    admin_email: str = ""
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.base_url}/oai"
+
+    @property
+    def repository_id(self) -> str:
+        return links.repository_id(self.base_url)
+
+    def oai_id(self, item_id: str) -> str:
+        return links.oai_identifier(self.base_url, item_id)
+
+    def item_id(self, identifier: str) -> str | None:
+        prefix = f"oai:{self.repository_id}:"
+        return identifier[len(prefix):] if identifier.startswith(prefix) and len(identifier) > len(prefix) else None
+
+    @property
+    def email(self) -> str:
+        if self.admin_email:
+            return self.admin_email
+        host = self.repository_id
+        return f"webmaster@{host}" if "." in host and not host.replace(".", "").isdigit() else "webmaster@localhost.localdomain"
+
+
+@dataclass
+class Answer:
+    """A serialised OAI-PMH response and facts for HTTP caching."""
+
+    body: bytes
+    #: Digest of the response without its responseDate (same content → same ETag).
+    etag: str
+    last_modified: datetime | None = None
+
+
+@dataclass
+class _Query:
+    verb: str
+    prefix: str
+    set_spec: str | None = None
+    since: datetime | None = None  # inclusive
+    before: datetime | None = None  # exclusive (until + granularity)
+    from_text: str | None = None
+    until_text: str | None = None
+    snapshot: int = 0
+    after: int = 0
+    cursor: int = 0
+    total: int = 0
+    expires: int = 0
+    args: dict = field(default_factory=dict)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def stamp(value: datetime) -> str:
+    return _utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _for_db(session: Session, value: datetime) -> datetime:
+    """SQLite keeps naive UTC datetimes; PostgreSQL compares aware ones."""
+    value = _utc(value)
+    return value.replace(tzinfo=None) if session.get_bind().dialect.name == "sqlite" else value
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _parse_date(name: str, text: str) -> tuple[datetime, str]:
+    if _SECOND.match(text):
+        try:
+            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc), "second"
+        except ValueError:
+            pass
+    elif _DAY.match(text):
+        try:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), timezone.utc), "day"
+        except ValueError:
+            pass
+    raise OaiError("badArgument", f"{name}={text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
+
+
+_PREFIX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+\Z")
+
+
+def _echoable(name: str, value: str) -> bool:
+    """Whether an argument can be repeated in ``<request>`` as the schema types it."""
+    if name == "metadataPrefix":
+        return bool(_PREFIX.match(value))
+    if name == "set":
+        return bool(SET_SPEC.match(value))
+    if name in ("from", "until"):
+        return bool(_DAY.match(value) or _SECOND.match(value))
+    if name == "identifier":
+        return not re.search(r"[\s<>\"{}|\\^`]", value)
+    return True
+
+
+def _check_arguments(args: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
+    verbs = list(args.get("verb", []))
+    if not verbs:
+        raise OaiError("badVerb", "the verb argument is missing")
+    if len(verbs) > 1:
+        raise OaiError("badVerb", "the verb argument is repeated")
+    verb = verbs[0]
+    if verb not in VERBS:
+        raise OaiError("badVerb", f"{verb[:100]!r} is not an OAI-PMH verb ({', '.join(VERBS)})")
+    required, optional = VERBS[verb]
+    single: dict[str, str] = {}
+    for name, values in args.items():
+        if name == "verb":
+            continue
+        if name not in required | optional:
+            raise OaiError("badArgument", f"{name[:100]!r} is not an argument of {verb}")
+        if len(values) != 1:
+            raise OaiError("badArgument", f"the argument {name} is repeated")
+        if len(values[0]) > MAX_ARGUMENT_LENGTH:
+            raise OaiError("badArgument", f"the argument {name} is longer than {MAX_ARGUMENT_LENGTH} characters")
+        single[name] = values[0]
+    if "resumptionToken" in single:
+        if len(single) > 1:
+            others = ", ".join(sorted(set(single) - {"resumptionToken"}))
+            raise OaiError("badArgument", f"resumptionToken is exclusive: send it without {others}")
+        return verb, single
+    missing = sorted(required - set(single))
+    if missing:
+        raise OaiError("badArgument", f"{verb} needs the argument(s) {', '.join(missing)}")
+    return verb, single
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(repo: Repository, payload: str) -> str:
+    return _b64(hmac.new(repo.secret.encode(), payload.encode(), hashlib.sha256).digest()[:18])
+
+
+def make_token(repo: Repository, query: _Query, after: int, cursor: int) -> str:
+    data = {
+        "v": query.verb, "p": query.prefix, "s": query.set_spec, "f": query.from_text, "u": query.until_text,
+        "snap": query.snapshot, "a": after, "c": cursor, "n": query.total, "x": query.expires,
+    }
+    payload = _b64(json.dumps(data, separators=(",", ":")).encode())
+    return f"{payload}.{_sign(repo, payload)}"
+
+
+def read_token(repo: Repository, verb: str, token: str, now: float | None = None) -> _Query:
+    payload, _, signature = token.partition(".")
+    if not payload or not hmac.compare_digest(signature.encode(), _sign(repo, payload).encode()):
+        raise OaiError("badResumptionToken", "the resumptionToken was not issued by this repository")
+    try:
+        data = json.loads(_unb64(payload))
+        if data["v"] != verb:
+            raise OaiError("badResumptionToken", f"the resumptionToken belongs to {data['v']}, not {verb}")
+        query = _Query(verb=verb, prefix=data["p"], set_spec=data["s"], from_text=data["f"], until_text=data["u"],
+                       snapshot=int(data["snap"]), after=int(data["a"]), cursor=int(data["c"]),
+                       total=int(data["n"]), expires=int(data["x"]))
+    except OaiError:
+        raise
+    except (ValueError, KeyError, TypeError):
+        raise OaiError("badResumptionToken", "the resumptionToken is malformed") from None
+    if (now if now is not None else time.time()) > query.expires:
+        expired = datetime.fromtimestamp(query.expires, timezone.utc)
+        raise OaiError("badResumptionToken", f"the resumptionToken expired at {stamp(expired)}; start the list again")
+    _apply_dates(query)
+    return query
+
+
+def _apply_dates(query: _Query) -> None:
+    granularity = None
+    if query.from_text:
+        query.since, granularity = _parse_date("from", query.from_text)
+    if query.until_text:
+        until, until_granularity = _parse_date("until", query.until_text)
+        if granularity and granularity != until_granularity:
+            raise OaiError("badArgument", "from and until must have the same granularity")
+        query.before = until + (timedelta(days=1) if until_granularity == "day" else timedelta(seconds=1))
+        if query.since and query.since >= query.before:
+            raise OaiError("badArgument", f"from={query.from_text} is after until={query.until_text}")
+
+
+# ---------------------------------------------------------------- the repository
+
+
+def respond(session: Session, repo: Repository, args: Mapping[str, Sequence[str]], now: datetime | None = None) -> Answer:
+    """Answer one OAI-PMH request (``args``: each argument name with all the values sent)."""
+    now = now or datetime.now(timezone.utc)
+    root = E(f"{{{OAI_NS}}}OAI-PMH", nsmap={None: OAI_NS, "xsi": XSI_NS})
+    root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_NS} {OAI_SCHEMA}")
+    response_date = S(root, "responseDate")
+    response_date.text = stamp(now)
+    request = S(root, "request")
+    request.text = repo.endpoint
+    last_modified = None
+    try:
+        verb, single = _check_arguments(args)
+        request.set("verb", verb)
+        for name, value in single.items():
+            if _echoable(name, value):
+                request.set(name, value)
+        handler = _HANDLERS[verb]
+        last_modified = handler(session, repo, single, root, now)
+    except OaiError as error:
+        if error.code in ("badVerb", "badArgument"):
+            for name in list(request.attrib):
+                del request.attrib[name]  # the protocol: no attributes when the request itself is wrong
+        for child in list(root)[2:]:
+            root.remove(child)
+        element = S(root, "error", code=error.code)
+        element.text = error.message
+    body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    digest = hashlib.sha256(body.replace(response_date.text.encode(), b"", 1)).hexdigest()[:32]
+    return Answer(body=body, etag=digest, last_modified=last_modified)
+
+
+def _identify(session: Session, repo: Repository, args: dict, root, now: datetime):
+    earliest = session.scalar(select(func.min(Change.at)).where(Change.kind == "item"))
+    node = S(root, "Identify")
+    for tag, text in (
+        ("repositoryName", repo.name), ("baseURL", repo.endpoint), ("protocolVersion", "2.0"),
+        ("adminEmail", repo.email), ("earliestDatestamp", stamp(earliest or now)),
+        ("deletedRecord", "persistent"), ("granularity", GRANULARITY),
+    ):
+        S(node, tag).text = text
+    host = repo.repository_id
+    if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", host):
+        ns = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+        description = S(node, "description")
+        ident = S(description, f"{{{ns}}}oai-identifier", nsmap={None: ns})
+        ident.set(f"{{{XSI_NS}}}schemaLocation", f"{ns} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd")
+        for tag, text in (("scheme", "oai"), ("repositoryIdentifier", host), ("delimiter", ":"),
+                          ("sampleIdentifier", repo.oai_id("item-1"))):
+            S(ident, f"{{{ns}}}{tag}").text = text
+    return None
+
+
+def formats(repo: Repository) -> list[tuple[str, str, str]]:
+    return [
+        ("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS),
+        ("jinshi", repo.base_url + JINSHI_SCHEMA_PATH, JINSHI_NS),
+    ]
+
+
+def _list_metadata_formats(session: Session, repo: Repository, args: dict, root, now: datetime):
+    if "identifier" in args:
+        _latest_of(session, repo, args["identifier"])
+    node = S(root, "ListMetadataFormats")
+    for prefix, schema, namespace in formats(repo):
+        entry = S(node, "metadataFormat")
+        S(entry, "metadataPrefix").text = prefix
+        S(entry, "schema").text = schema
+        S(entry, "metadataNamespace").text = namespace
+    return None
+
+
+def _joined(value: dict | None, fallback: str) -> str:
+    texts = [v for lang in ("zh", "en") for v in (value or {}).get(lang, [])[:1]]
+    texts += [v[0] for lang, v in (value or {}).items() if lang not in ("zh", "en") and v]
+    return " · ".join(dict.fromkeys(texts)) or fallback
+
+
+def sets(session: Session) -> list[tuple[str, Museum | Hall]]:
+    """Every set: each museum, then each of its published halls."""
+    result: list[tuple[str, Museum | Hall]] = []
+    for museum in session.scalars(select(Museum).options(selectinload(Museum.halls)).order_by(Museum.position, Museum.slug)):
+        result.append((museum.slug, museum))
+        for hall in museum.halls:
+            if hall.publication == Publication.PUBLISHED:
+                result.append((f"{museum.slug}:{hall.slug}", hall))
+    return result
+
+
+def _list_sets(session: Session, repo: Repository, args: dict, root, now: datetime):
+    if "resumptionToken" in args:
+        raise OaiError("badResumptionToken", "ListSets is answered in one response; this repository issued no token for it")
+    node = S(root, "ListSets")
+    for spec, place in sets(session):
+        entry = S(node, "set")
+        S(entry, "setSpec").text = spec
+        S(entry, "setName").text = _joined(place.title, spec)
+        description = S(entry, "setDescription")
+        dc = _dc_root(description)
+        _lang_elements(dc, f"{{{DC_NS}}}title", place.title)
+        _lang_elements(dc, f"{{{DC_NS}}}description", place.summary)
+        if isinstance(place, Hall):
+            S(dc, f"{{{DC_NS}}}identifier").text = f"{repo.base_url}/museums/{place.museum.slug}/halls/{place.slug}"
+        else:
+            S(dc, f"{{{DC_NS}}}identifier").text = f"{repo.base_url}/museums/{place.slug}"
+    return None
+
+
+def _known_set(session: Session, spec: str) -> bool:
+    museum_slug, _, hall_slug = spec.partition(":")
+    if ":" in hall_slug:
+        return False
+    if not hall_slug:
+        return session.scalar(select(Museum.id).where(Museum.slug == museum_slug)) is not None
+    return session.scalar(
+        select(Hall.id).join(Museum, Hall.museum_id == Museum.id).where(Museum.slug == museum_slug, Hall.slug == hall_slug)
+    ) is not None
+
+
+def _check_prefix(repo: Repository, prefix: str) -> None:
+    if prefix not in {p for p, _, _ in formats(repo)}:
+        raise OaiError("cannotDisseminateFormat", f"no metadata format {prefix[:100]!r}; ListMetadataFormats lists them (oai_dc, jinshi)")
+
+
+def _latest_of(session: Session, repo: Repository, identifier: str) -> Change:
+    item_id = repo.item_id(identifier)
+    change = None
+    if item_id is not None:
+        change = session.scalar(
+            select(Change).where(Change.kind == "item", Change.item_id == item_id).order_by(Change.id.desc()).limit(1)
+        )
+    if change is None:
+        raise OaiError("idDoesNotExist", f"no record {identifier[:200]!r} in this repository (identifiers look like {repo.oai_id('<item>')})")
+    return change
+
+
+def _get_record(session: Session, repo: Repository, args: dict, root, now: datetime):
+    _check_prefix(repo, args["metadataPrefix"])
+    change = _latest_of(session, repo, args["identifier"])
+    items = _load_items(session, [change.item_id], args["metadataPrefix"])
+    node = S(root, "GetRecord")
+    _record(node, repo, change, items.get(change.item_id), args["metadataPrefix"], with_metadata=True)
+    return _utc(change.at)
+
+
+def _latest_rows(session: Session, query: _Query, after: int, limit: int | None):
+    newer = aliased(Change)
+    conditions = [
+        Change.kind == "item", Change.id > after, Change.id <= query.snapshot,
+        ~exists().where(newer.kind == "item", newer.item_id == Change.item_id, newer.id > Change.id, newer.id <= query.snapshot),
+    ]
+    if query.since is not None:
+        conditions.append(Change.at >= _for_db(session, query.since))
+    if query.before is not None:
+        conditions.append(Change.at < _for_db(session, query.before))
+    if query.set_spec:
+        conditions.append(or_(Change.set_spec == query.set_spec,
+                              and_(Change.set_spec > query.set_spec + ":", Change.set_spec < query.set_spec + ";")))
+    return and_(*conditions)
+
+
+def _list(session: Session, repo: Repository, args: dict, root, now: datetime, verb: str):
+    if "resumptionToken" in args:
+        query = read_token(repo, verb, args["resumptionToken"], now.timestamp())
+    else:
+        query = _Query(verb=verb, prefix=args["metadataPrefix"], set_spec=args.get("set"),
+                       from_text=args.get("from"), until_text=args.get("until"))
+        _check_prefix(repo, query.prefix)
+        _apply_dates(query)
+        if query.set_spec is not None and (not SET_SPEC.match(query.set_spec) or not _known_set(session, query.set_spec)):
+            raise OaiError("badArgument", f"no set {query.set_spec[:100]!r}; ListSets lists them")
+        query.snapshot = session.scalar(select(func.max(Change.id))) or 0
+        query.total = session.scalar(select(func.count()).select_from(Change).where(_latest_rows(session, query, 0, None))) or 0
+        query.expires = int((now + TOKEN_LIFETIME).timestamp())
+        if query.total == 0:
+            raise OaiError("noRecordsMatch", "no records match these arguments")
+    size = RECORDS_PER_PAGE if verb == "ListRecords" else HEADERS_PER_PAGE
+    rows = list(session.scalars(
+        select(Change).where(_latest_rows(session, query, query.after, size)).order_by(Change.id).limit(size + 1)
+    ))
+    more = len(rows) > size
+    rows = rows[:size]
+    if not rows:
+        raise OaiError("noRecordsMatch", "no records match these arguments")
+    node = S(root, verb)
+    items = _load_items(session, [row.item_id for row in rows], query.prefix if verb == "ListRecords" else None)
+    newest = None
+    for row in rows:
+        item = items.get(row.item_id)
+        if verb == "ListRecords":
+            _record(node, repo, row, item, query.prefix, with_metadata=True)
+        else:
+            _header(node, repo, row, item)
+        at = _utc(row.at)
+        newest = at if newest is None or at > newest else newest
+    if more or query.after:
+        cursor = query.cursor + len(rows)
+        token = S(node, "resumptionToken", completeListSize=str(max(query.total, cursor, 1)), cursor=str(query.cursor))
+        if more:
+            token.set("expirationDate", stamp(datetime.fromtimestamp(query.expires, timezone.utc)))
+            token.text = make_token(repo, query, rows[-1].id, cursor)
+    return newest
+
+
+def _load_items(session: Session, ids: Iterable[str], prefix: str | None) -> dict[str, Item]:
+    options = [selectinload(Item.museum), selectinload(Item.hall), selectinload(Item.section)]
+    if prefix is not None:  # records (not bare headers) list the media
+        options.append(selectinload(Item.assets))
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)).options(*options))}
+
+
+def _public(change: Change, item: Item | None) -> bool:
+    return change.action != "Delete" and item is not None and is_visible(item)
+
+
+def _header(parent, repo: Repository, change: Change, item: Item | None):
+    header = S(parent, "header")
+    if not _public(change, item):
+        header.set("status", "deleted")
+    S(header, "identifier").text = repo.oai_id(change.item_id)
+    S(header, "datestamp").text = stamp(change.at)
+    spec = change.set_spec
+    if item is not None and _public(change, item) and item.museum is not None:
+        spec = f"{item.museum.slug}:{item.hall.slug}" if item.hall is not None else item.museum.slug
+    if spec:
+        museum_slug = spec.split(":", 1)[0]
+        S(header, "setSpec").text = museum_slug
+        if spec != museum_slug:
+            S(header, "setSpec").text = spec
+    return header
+
+
+def _record(parent, repo: Repository, change: Change, item: Item | None, prefix: str, with_metadata: bool):
+    record = S(parent, "record")
+    _header(record, repo, change, item)
+    if with_metadata and _public(change, item):
+        metadata = S(record, "metadata")
+        if prefix == "oai_dc":
+            dublin_core(metadata, item, repo.base_url)
+        else:
+            jinshi_record(metadata, item, repo.base_url)
+    return record
+
+
+# ---------------------------------------------------------------- metadata formats
+
+
+def _dc_root(parent):
+    dc = S(parent, f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
+    dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
+    return dc
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry most control characters: drop them rather than fail the page."""
+    return _CONTROL.sub("", text)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _lang_elements(parent, tag: str, value: dict | None) -> None:
+    for lang, texts in (value or {}).items():
+        for text in texts:
+            if text:
+                element = S(parent, tag)
+                element.text = _clean(str(text))
+                if lang != "none":
+                    element.set(XML_LANG, lang)
+
+
+def dublin_core(parent, item: Item, base: str):
+    """Simple Dublin Core (``oai_dc``), each value with its ``xml:lang``."""
+    dc = _dc_root(parent)
+    d = f"{{{DC_NS}}}"
+    _lang_elements(dc, d + "title", item.title)
+    meta = item.metadata_ or {}
+    for profile_field in FIELDS:
+        if profile_field.dc in ("creator", "subject", "contributor"):
+            _lang_elements(dc, d + profile_field.dc, meta.get(profile_field.name))
+    _lang_elements(dc, d + "description", item.description)
+    _lang_elements(dc, d + "publisher", item.museum.title if item.museum else None)
+    if item.date_start is not None or item.date_end is not None:
+        for lang in ("zh", "en"):
+            element = S(dc, d + "date")
+            element.text = format_years(item.date_start, item.date_end, lang)
+            element.set(XML_LANG, lang)
+    for profile_field in FIELDS:
+        if profile_field.dc in ("type", "format", "coverage", "source"):
+            _lang_elements(dc, d + profile_field.dc, meta.get(profile_field.name))
+    if item.object_type and not meta.get("object_type"):
+        S(dc, d + "type").text = _clean(item.object_type)
+    S(dc, d + "type").text = "PhysicalObject" if not any(a.kind in ("video", "audio") for a in _assets(item)) else "MovingImage"
+    S(dc, d + "identifier").text = f"{base}/items/{item.id}"
+    if item.accession_number:
+        S(dc, d + "identifier").text = _clean(item.accession_number)
+    S(dc, d + "relation").text = f"{base}/iiif/items/{item.id}/manifest"
+    if item.rights:
+        S(dc, d + "rights").text = _clean(item.rights)
+        uri = rights_uri(item.rights)
+        if uri:
+            S(dc, d + "rights").text = uri
+    return dc
+
+
+def _assets(item: Item) -> list:
+    return item.assets if "assets" in item.__dict__ else []
+
+
+def jinshi_record(parent, item: Item, base: str):
+    """The whole profile in every language (``jinshi``; schema at :data:`JINSHI_SCHEMA_PATH`)."""
+    j = f"{{{JINSHI_NS}}}"
+    record = S(parent, j + "record", nsmap={"j": JINSHI_NS, "xsi": XSI_NS}, id=item.id)
+    record.set(f"{{{XSI_NS}}}schemaLocation", f"{JINSHI_NS} {base}{JINSHI_SCHEMA_PATH}")
+
+    def values_of(tag: str, value: dict | None, fallback: str = "", **attrs):
+        texts = [(lang, text) for lang, values in (value or {}).items() for text in values if text]
+        if not texts and not fallback:
+            return None
+        element = S(record, j + tag, **attrs)
+        for lang, text in texts or [("none", fallback)]:
+            S(element, j + "value", lang=lang if re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", lang) else "none").text = _clean(str(text))
+        return element
+
+    values_of("title", item.title, item.id)
+    values_of("description", item.description)
+    values_of("museum", item.museum.title, item.museum.slug, slug=item.museum.slug)
+    if item.hall is not None:
+        values_of("hall", item.hall.title, item.hall.slug, slug=item.hall.slug)
+    if item.section is not None:
+        values_of("section", item.section.title, item.section.slug, slug=item.section.slug)
+    if item.object_type:
+        S(record, j + "objectType").text = _clean(item.object_type)
+    if item.date_start is not None or item.date_end is not None:
+        attrs = {k: str(v) for k, v in (("start", item.date_start), ("end", item.date_end)) if v is not None}
+        values_of("date", {lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}, **attrs)
+    meta = item.metadata_ or {}
+    for profile_field in FIELDS:
+        value = meta.get(profile_field.name)
+        texts = [(lang, text) for lang, values in (value or {}).items() if isinstance(values, list) for text in values if text]
+        if not texts:
+            continue
+        element = S(record, j + "field", name=profile_field.name)
+        if profile_field.dc:
+            element.set("dc", profile_field.dc)
+        for lang, labels in langmap(profile_field.label, ("zh", "en", "zh-Hant")).items():
+            S(element, j + "label", lang=lang).text = labels[0]
+        for lang, text in texts:
+            S(element, j + "value", lang=lang).text = _clean(str(text))
+    if item.accession_number:
+        S(record, j + "accessionNumber").text = _clean(item.accession_number)
+    if item.rights:
+        rights = S(record, j + "rights")
+        rights.text = _clean(item.rights)
+        uri = rights_uri(item.rights)
+        if uri:
+            rights.set("uri", uri)
+    for name, text in sorted((meta.get("extra") or {}).items()):
+        S(record, j + "extra", name=_clean(str(name))).text = _clean(str(text))
+    for asset in _assets(item):
+        attrs = {"kind": asset.kind, "mime": asset.mime, "sha256": asset.sha256, "filename": _clean(asset.filename)}
+        for key in ("width", "height"):
+            if getattr(asset, key):
+                attrs[key] = str(getattr(asset, key))
+        if asset.duration:
+            attrs["duration"] = f"{asset.duration:.3f}"
+        if asset.language:
+            attrs["lang"] = asset.language
+        S(record, j + "media", **attrs)
+    S(record, j + "link", rel="page", href=f"{base}/items/{item.id}")
+    S(record, j + "link", rel="manifest", href=f"{base}/iiif/items/{item.id}/manifest")
+    S(record, j + "link", rel="json", href=f"{base}/api/items/{item.id}")
+    if item.hall is not None:
+        S(record, j + "link", rel="collection", href=f"{base}/iiif/halls/{item.hall.slug}/collection")
+    return record
+
+
+_HANDLERS = {
+    "Identify": _identify,
+    "ListMetadataFormats": _list_metadata_formats,
+    "ListSets": _list_sets,
+    "GetRecord": _get_record,
+    "ListIdentifiers": lambda s, r, a, root, now: _list(s, r, a, root, now, "ListIdentifiers"),
+    "ListRecords": lambda s, r, a, root, now: _list(s, r, a, root, now, "ListRecords"),
+}
