@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "viewer.blueprints.api",
     "viewer.blueprints.export",
     "viewer.blueprints.bookings",
+    "viewer.blueprints.checkin",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
     "viewer.blueprints.curator_items",
