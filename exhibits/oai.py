@@ -424,7 +424,8 @@ def _get_record(session: Session, repo: Repository, args: dict, root, now: datet
 def _latest_rows(session: Session, query: _Query, after: int, limit: int | None):
     newer = aliased(Change)
     conditions = [
-        Change.kind == "item", Change.id > after, Change.id <= query.snapshot,
+        # kind || '' : walk the primary key in id order (a page is a range of ids), not the kind index and a sort
+        Change.kind.concat("") == "item", Change.id > after, Change.id <= query.snapshot,
         ~exists().where(newer.kind == "item", newer.item_id == Change.item_id, newer.id > Change.id, newer.id <= query.snapshot),
     ]
     if query.since is not None:
