@@ -211,6 +211,20 @@ def slugify(text: str) -> str:
     return slug
 
 
+def check_places(runtime: Any, records: list[ItemRecord], source: Path | None = None) -> dict[str, tuple[int, int, int | None]]:
+    """Refuse records whose museum, hall or section is not defined, naming every one, before any work.
+
+    Raises MetadataError (with ``source``, the CSV) or IngestError (files without a CSV).
+    """
+    places, problems = _resolve_places(runtime, records)
+    if problems:
+        messages = [message for _, message in sorted(problems, key=lambda p: p[0])]
+        if source is not None:
+            raise MetadataError(source, messages)
+        raise IngestError("; ".join(messages))
+    return places
+
+
 def _resolve_places(runtime: Any, records: list[ItemRecord]) -> tuple[dict[str, tuple[int, int, int | None]], list[tuple[int, str]]]:
     """Resolve museum/hall/section slugs; every unknown one is a problem ``(row, message)``."""
     problems: list[tuple[int, str]] = []
