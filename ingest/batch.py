@@ -25,7 +25,7 @@ from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
-from ingest.metadata import ItemRecord, read_metadata
+from ingest.metadata import ItemRecord, MetadataError, read_metadata
 from media.errors import MediaError
 from media.store import sha256_file
 
