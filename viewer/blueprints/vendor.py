@@ -18,6 +18,8 @@ PACKAGES = {
     "model-viewer": "@google/model-viewer/dist",
     "axe-core": "axe-core",
     "qr-scanner": "qr-scanner",
+    "uppy": "uppy/dist",
+    "uppy-locales": "@uppy/locales/dist",
 }
 
 
