@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 
 from exhibits import changes
+from exhibits import editing
+from exhibits.identity import SYSTEM
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
@@ -293,12 +295,17 @@ def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprin
     with runtime.db.session() as session:
         item = session.get(Item, record.id)
         first_version = item is None or item.state != ItemState.READY
+        # a changed row overwrites what curators edited: keep the record as it was, for the history
+        before = None if first_version else editing.snapshot(item)
         if item is None:
             item = Item(id=record.id, position=record.row or 0)
             session.add(item)
         _apply_record(item, record, place)
         item.assets.clear()
         session.flush()
+        if before is not None:
+            session.expire(item, ["section", "hall", "museum"])
+            editing.record_ingest_overwrite(session, SYSTEM, item, before)
         position = 0
         for entry, sha, size, facts, companions in processed:
             asset = _asset(sha, size, entry.path.name, facts, position)
