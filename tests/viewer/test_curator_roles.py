@@ -64,7 +64,11 @@ def curator_routes(app) -> list[tuple[str, str]]:
 def url(app, rule: str) -> str:
     for r in app.url_map.iter_rules():
         if r.rule == rule:
-            return app.url_map.bind("museum.test").build(r.endpoint, {k: ARGS.get(k, "1") for k in r.arguments})
+            values = {}
+            for k in r.arguments:  # arguments of routes this table does not know: any value the converter takes
+                items = getattr(r._converters.get(k), "items", None)
+                values[k] = ARGS.get(k, "1") if not items or ARGS.get(k) in items else sorted(items)[0]
+            return app.url_map.bind("museum.test").build(r.endpoint, values)
     raise AssertionError(rule)
 
 
