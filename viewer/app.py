@@ -10,7 +10,8 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import auth, hosts, http_cache, i18n, limits, logsafe, security
+from exhibits.states import hall_is_public
+from viewer import auth, hosts, http_cache, i18n, limits, logsafe, security, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -29,6 +30,9 @@ BLUEPRINTS = (
     "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
+    "viewer.blueprints.curator_items",
+    "viewer.blueprints.curator_halls",
+    "viewer.blueprints.curator_audit",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     i18n.init_app(app)
     http_cache.init_app(app)
     auth.init_app(app)
+    visibility.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     limits.init_app(app, runtime.settings.rate_limits, runtime.settings.rate_limit_storage)
@@ -67,7 +72,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
 def _template_helpers() -> dict:
     # root: the site's sub-path ("" or "/museum"), for the few links written as paths in templates
-    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri, "root": request.script_root}
+    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri, "root": request.script_root,
+            "hall_is_public": hall_is_public}
 
 
 #: Headers an HTTP error brings (Allow on 405, Retry-After on 429/503, WWW-Authenticate on 401) and keeps.
