@@ -78,7 +78,15 @@ def is_no_date(text: str | None) -> bool:
 
 def parse_years(text: str | None) -> Years | None:
     """``(start, end)`` of a date text, or None when it names no date or cannot be read (never raises)."""
-    if not isinstance(text, str) or is_no_date(text) or len(text) > 200:
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Years | None:
+    # catalogues repeat their period and date texts: each is read once
+    if is_no_date(text):
         return None
     return _parse(_normalise(text))
 

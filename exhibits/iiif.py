@@ -21,7 +21,8 @@ from iiif_prezi3 import (
 )
 
 from exhibits import links
-from exhibits.i18n import langmap
+from exhibits.dimensions import with_english
+from exhibits.i18n import N_, langmap
 from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.profile import FIELDS, language_of
 from exhibits.rights import rights_uri
@@ -92,7 +93,7 @@ def image_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     )
     canvas = Canvas(
         id=canvas_id, width=asset.width, height=asset.height,
-        label=langmap("Image %(index)d", index=index),
+        label=langmap(N_("Image %(index)d"), index=index),
         thumbnail=[image_thumbnail(base, asset)],
         items=[AnnotationPage(id=f"{canvas_id}/page", items=[
             Annotation(id=f"{canvas_id}/page/image", motivation="painting", body=body, target=canvas_id)
@@ -105,16 +106,18 @@ def metadata_entries(item: Item) -> list[KeyValueString]:
     entries = []
     for field in FIELDS:
         value = (item.metadata_ or {}).get(field.name)
+        if field.name == "dimensions":
+            value = with_english(value)
         if value:
             entries.append(KeyValueString(label=langmap(field.label), value=value))
     for key, text in ((item.metadata_ or {}).get("extra") or {}).items():  # the CSV's extra columns
         if text:
             entries.append(KeyValueString(label={language_of(str(key)): [str(key)]}, value={language_of(str(text)): [str(text)]}))
     if item.date_start is not None or item.date_end is not None:
-        entries.append(KeyValueString(label=langmap("Date"), value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
-    entries.append(KeyValueString(label=langmap("Museum"), value=_label(item.museum.title, item.museum.slug)))
+        entries.append(KeyValueString(label=langmap(N_("Date")), value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
+    entries.append(KeyValueString(label=langmap(N_("Museum")), value=_label(item.museum.title, item.museum.slug)))
     if item.hall:
-        entries.append(KeyValueString(label=langmap("Hall"), value=_label(item.hall.title, item.hall.slug)))
+        entries.append(KeyValueString(label=langmap(N_("Hall")), value=_label(item.hall.title, item.hall.slug)))
     return entries
 
 
@@ -145,7 +148,7 @@ def item_manifest(item: Item, base: str) -> Manifest:
             canvases.extend(builder(item, asset, base, len(canvases) + 1))
     if not canvases:  # a record without media: one empty canvas keeps the manifest valid
         canvas_id = f"{base}/iiif/items/{item.id}/canvas/1"
-        canvases.append(Canvas(id=canvas_id, width=1000, height=1000, label=langmap("No image"), items=[]))
+        canvases.append(Canvas(id=canvas_id, width=1000, height=1000, label=langmap(N_("No image")), items=[]))
     attribution = _label(item.museum.title, item.museum.slug)
     if item.rights:
         attribution = {lang: [f"{values[0]} · {item.rights}"] for lang, values in attribution.items()}
@@ -153,7 +156,7 @@ def item_manifest(item: Item, base: str) -> Manifest:
         id=manifest_id(base, item.id),
         label=_label(item.title, item.id),
         metadata=metadata_entries(item),
-        requiredStatement=KeyValueString(label=langmap("Attribution"), value=attribution),
+        requiredStatement=KeyValueString(label=langmap(N_("Attribution")), value=attribution),
         homepage=[{"id": f"{base}/items/{item.id}", "type": "Text", "label": _label(item.title, item.id), "format": "text/html"}],
         seeAlso=item_see_also(item, base),
         provider=[provider(item.museum, base)],
@@ -218,7 +221,7 @@ def item_see_also(item: Item, base: str) -> list[dict]:
     """The machine-readable records of an item: its JSON record and its Dublin Core record."""
     return [
         {"id": links.api_item(base, item.id), "type": "Dataset", "format": "application/json",
-         "label": langmap("Catalogue record (JSON)")},
+         "label": langmap(N_("Catalogue record (JSON)"))},
         {"id": links.oai_record(base, item.id), "type": "Dataset", "format": "text/xml",
          "profile": "http://www.openarchives.org/OAI/2.0/oai_dc/",
          "label": {"en": ["Dublin Core record (OAI-PMH)"], "zh": ["都柏林核心记录（OAI-PMH）"]}},

@@ -134,7 +134,7 @@ def video_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
                           format="video/mp4", width=width, height=height, duration=duration)
     poster = _image(base, asset.sha256, _derivative(asset, "poster", "poster.jpg"), info.get("poster"))
     canvas = _painted(canvas_id, body, width=width, height=height, duration=duration,
-                      label=langmap("Video %(index)d", index=index))
+                      label=langmap(N_("Video %(index)d"), index=index))
     canvas.thumbnail = [poster]
     canvas.placeholderCanvas = _image_canvas(PlaceholderCanvas, f"{canvas_id}/placeholder", poster)
     tracks = _text_tracks(item, asset, base, canvas_id)
@@ -150,11 +150,11 @@ def audio_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     duration = float(asset.duration or info.get("duration") or 0) or None
     body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "audio", "web.m4a")), type="Sound",
                           format="audio/mp4", duration=duration)
-    canvas = _painted(canvas_id, body, duration=duration, label=langmap("Audio %(index)d", index=index))
+    canvas = _painted(canvas_id, body, duration=duration, label=langmap(N_("Audio %(index)d"), index=index))
     waveform = _image(base, asset.sha256, _derivative(asset, "waveform", "waveform.png"), info.get("waveform"))
     canvas.thumbnail = [waveform]
     canvas.accompanyingCanvas = _image_canvas(AccompanyingCanvas, f"{canvas_id}/accompanying", waveform,
-                                              label=langmap("Waveform"))
+                                              label=langmap(N_("Waveform")))
     tracks = _text_tracks(item, asset, base, canvas_id)
     if tracks:
         canvas.annotations = tracks
@@ -169,12 +169,12 @@ def model_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     body = AnnotationBody(id=media_url(base, asset.sha256, _derivative(asset, "web", "model-web.glb")), type="Model",
                           format="model/gltf-binary")
     canvas = _painted(canvas_id, body, width=thumb.width, height=thumb.height,
-                      label=langmap("3D model %(index)d", index=index))
+                      label=langmap(N_("3D model %(index)d"), index=index))
     canvas.thumbnail = [thumb]
     canvas.placeholderCanvas = _image_canvas(PlaceholderCanvas, f"{canvas_id}/placeholder", thumb)
     canvas.rendering = [{
         "id": media_url(base, asset.sha256, _derivative(asset, "full", "model.glb")), "type": "Model",
-        "format": "model/gltf-binary", "label": langmap("Full-resolution 3D model (GLB)"),
+        "format": "model/gltf-binary", "label": langmap(N_("Full-resolution 3D model (GLB)")),
     }]
     return [canvas]
 

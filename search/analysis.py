@@ -36,7 +36,7 @@ _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]")
 #: Version of the analysis: an index whose sync marker records another one is rebuilt (search.sync).
 VERSION = 3
 #: In a ``*_chars`` field's analysed text, the token that separates runs: no position, a gap of
-#: :data:`GAP_POSITIONS` positions (Whoosh: search.whoosh_backend.GapTokenizer; Elasticsearch: the
+#: :data:`GAP_POSITIONS` positions (Whoosh: search.whoosh_schema.GapTokenizer; Elasticsearch: the
 #: runs are sent as array values, whose ``position_increment_gap`` is the same).
 GAP = "|"
 GAP_POSITIONS = 100

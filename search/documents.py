@@ -278,7 +278,9 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "accession_number": (doc.get("accession_number") or "").lower(),
         "title": analysis.analyze(title_text),
         "title_py": " ".join(analysis.pinyin_tokens(title_text)),
-        "meta": analysis.analyze(meta_text),
+        # part by part: the same tokens as the joined text, and profile values, names and controlled
+        # values repeat across a catalogue, so most parts come from analyze's cache
+        "meta": " ".join(a for a in (analysis.analyze(p) for p in meta_parts if p) if a),
         "text": analysis.analyze(text),
         "transcript": analysis.analyze(transcript),
         "title_chars": analysis.char_tokens(title_text),

@@ -9,6 +9,7 @@ years of the Wanli reign.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from exhibits import dates, eras
 from search.analysis import fold, to_simplified
@@ -31,6 +32,7 @@ for _zh, (_s, _e, _ens) in PERIODS.items():
 _AMBIGUOUS = {zh for zh in PERIODS if len(zh) == 1} | {"周", "新", "金"}
 
 
+@lru_cache(maxsize=8192)
 def canonical(name: str) -> str | None:
     """The canonical zh period of a period or reign name (商, 商代, Shang dynasty, 明永乐, 永乐,
     大清乾隆年制 → 商, 商, 商, 明, 明, 清), or None."""
@@ -51,6 +53,7 @@ def canonical(name: str) -> str | None:
     return era_period(text)
 
 
+@lru_cache(maxsize=8192)
 def era_period(text: str) -> str | None:
     """The period of a reign named in ``text`` (明永乐, 永乐年间, 清乾隆三十年, Qianlong), or None."""
     span = dates.parse_years(text)
@@ -88,6 +91,7 @@ def free_text_period(word: str) -> str | None:
     return zh
 
 
+@lru_cache(maxsize=8192)
 def free_text_range(word: str) -> tuple[int, int] | None:
     """The years a bare Chinese query word names: a period (唐代, 西周), a group of periods (明清,
     秦汉) or a reign (万历, 明永乐, 康熙); None for other words and for eras that are also plain words
@@ -111,6 +115,7 @@ def free_text_range(word: str) -> tuple[int, int] | None:
     return dates.parse_years(text)
 
 
+@lru_cache(maxsize=8192)
 def period_range(text: str) -> tuple[int, int] | None:
     """The years a field value names (``period:明``, ``date:明万历``): a period's years (without the
     year the next one starts in), a group's, or a reign's; None when it names none."""

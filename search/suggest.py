@@ -18,6 +18,8 @@ from typing import Any
 from search import analysis, query as qm
 
 MAX_QUERIES = 5
+#: Searches one zero-hit query may cost at most (a long query must not become dozens of searches).
+MAX_ATTEMPTS = 12
 MAX_CANDIDATES = 12
 FACET_VALUES = 5
 #: Similarity a name needs to be offered: Chinese (shared characters or sequence), Latin (spelling, pinyin).
@@ -37,7 +39,7 @@ def suggest(index, query: qm.SearchQuery, names: dict[str, dict[str, dict]] | No
         nonlocal best_facets
         text = analysis.to_simplified(text.strip())  # 青銅 and 青铜 are one suggestion, offered simplified
         key = text
-        if not text or key in tried or len(offered) >= MAX_QUERIES:
+        if not text or key in tried or len(offered) >= MAX_QUERIES or len(tried) > MAX_ATTEMPTS:
             return
         tried[key] = 0
         try:
@@ -140,7 +142,7 @@ def _lexicon(catalogue_names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     words.extend(table.groups)
     words.extend(e.name for e in table.eras)
     for facet in vocabulary.FACETS:
-        for value in {v.zh: v for v in vocabulary._table()[facet][0].values()}.values():
+        for value in vocabulary.values(facet):
             words.extend(value.words)
     out: dict[str, tuple[str, ...]] = {}
     for word in dict.fromkeys(words):

@@ -54,6 +54,7 @@ def _key(text: str) -> str:
     return fold(to_simplified(text.strip()))
 
 
+@lru_cache(maxsize=50_000)
 def lookup(facet: str, text: str | None) -> Value | None:
     """The controlled value ``text`` writes (exactly, or for object types by its ending: 葡萄镜 → 铜镜)."""
     if not text or facet not in FACETS:
@@ -83,6 +84,11 @@ def expansion(facet: str, texts) -> list[str]:
         if value is not None:
             out.extend(w for w in value.words if w not in out)
     return out
+
+
+def values(facet: str) -> list[Value]:
+    """The controlled values of a facet, in the file's order."""
+    return list({v.zh: v for v in _table()[facet][0].values()}.values()) if facet in FACETS else []
 
 
 def all_words() -> list[str]:

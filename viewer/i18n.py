@@ -14,6 +14,7 @@ from flask_babel import Babel, Domain, get_locale
 from markupsafe import Markup, escape
 
 from exhibits import i18n as core
+from exhibits.dimensions import with_english
 from exhibits.i18n import DEFAULT, HTML_LANG, LANGUAGES, NATIVE_NAMES
 
 __all__ = ["LANGUAGES", "DEFAULT", "current_language", "pick", "init_app", "switch_language_url"]
@@ -43,6 +44,23 @@ def text(value: Mapping[str, Any] | None, joiner: str = "; ") -> Markup:
     if code and code != page:
         return Markup('<span lang="%s">%s</span>') % (HTML_LANG.get(code, code), shown)
     return escape(shown)
+
+
+def field_text(name: str, value: Mapping[str, Any] | None) -> Markup:
+    """A profile field's value for the page: :func:`text`, with dimensions in English when they can be read."""
+    if name == "dimensions":
+        value = with_english(dict(value)) if value else value
+    return text(value)
+
+
+def page_url(lang: str | None) -> str:
+    """This page's absolute address in ``lang`` (None: without a language, for ``hreflang="x-default"``)."""
+    from viewer.context import base_url
+
+    args = request.args.copy()
+    args.pop("lang", None)
+    pairs = list(args.items(multi=True)) + ([("lang", lang)] if lang else [])
+    return base_url() + request.path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 def _choose() -> str:
@@ -102,7 +120,8 @@ def init_app(app: Flask) -> None:
         return {
             "lang": lang, "html_lang": HTML_LANG[lang], "languages": LANGUAGES, "language_names": NATIVE_NAMES,
             "html_langs": HTML_LANG, "pick": pick, "value_lang": value_lang, "text": text,
-            "switch_language_url": switch_language_url,
+            "field_text": field_text, "page_url": page_url, "switch_language_url": switch_language_url,
+            "track_lang": "zh" if lang == "zh-Hant" else lang, "hant": core.to_traditional,
         }
 
 

@@ -2,6 +2,7 @@
 JINSHI_TEST_ELASTICSEARCH_URL) answers these alike."""
 import pytest
 
+from search.errors import QueryError
 from search.query import parse_query, walk_terms
 
 
@@ -92,15 +93,29 @@ def test_prefix_is_bounded(built_index):
     assert {"tl-001", "tl-011"} <= set(ids(built_index, "bron*"))
     parsed = parse_query("ab* OR bc* OR ca* OR de* OR ea* OR ta* OR ti*")
     assert all(t.prefix for t in walk_terms(parsed.tree))
-    assert 0 <= built_index.search(parsed).total <= 21
+    together = {h.id for h in built_index.search(parse_query("ab* OR bc* OR ca* OR de* OR ea* OR ta* OR ti*", per_page=100)).hits}
+    apart = set().union(*(ids(built_index, p) for p in ("ab*", "bc*", "ca*", "de*", "ea*", "ta*", "ti*")))
+    assert together == apart and len(together) >= 5  # OR of prefixes is the union of each prefix's hits
 
 
-@pytest.mark.parametrize("q", ["*", "NOT 鼎", "-鼎 -镜", "the", "。，、", '""x""' , "a" * 400])
-def test_odd_but_valid_queries_are_sane(built_index, q):
-    try:
-        parsed = parse_query(q)
-    except Exception as exc:  # a clear QueryError is also fine
-        assert exc.__class__.__name__ == "QueryError"
+ALL = 21  # items of the fixture catalogue
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("*", ALL), ("。，、", ALL),  # nothing searchable: every item, as an empty query
+    ("NOT 鼎", ALL - 1), ("-鼎 -镜", ALL - 5),  # one 鼎, four 镜 in the fixture
+    ("the", 0), ("a" * 400, 0),
+    ('""x""', "QueryError"),
+])
+def test_odd_but_valid_queries_are_sane(built_index, q, expected):
+    if expected == "QueryError":
+        with pytest.raises(QueryError) as error:
+            parse_query(q)
+        assert error.value.message
         return
-    res = built_index.search(parsed)
-    assert 0 <= res.total <= 21
+    assert built_index.search(parse_query(q, per_page=100)).total == expected
+
+
+def test_negation_removes_exactly_the_matches(built_index):
+    everything = set(ids(built_index, ""))
+    assert set(ids(built_index, "NOT 鼎")) == everything - set(ids(built_index, "鼎"))

@@ -126,3 +126,18 @@ def test_the_search_page_shows_suggestions_as_links(client):
     assert "hall=mirrors" in html and "Mirrors" in html
     hostile = client.get('/search?q=<script>x</script>独角兽').get_data(as_text=True)
     assert "<script>x</script>" not in hostile
+
+
+def test_a_long_zero_hit_query_costs_a_bounded_number_of_searches(rt):
+    from search import suggest
+
+    calls = []
+
+    class Counting:
+        def search(self, query, lang=None):
+            calls.append(query.text)
+            return rt.index.search(query, lang=lang)
+
+    words = " ".join(f"独角兽{i}" for i in range(30))
+    suggest.search_with_suggestions(Counting(), parse_query(words), {})
+    assert len(calls) <= suggest.MAX_ATTEMPTS + 3

@@ -5,7 +5,9 @@ from whoosh import query as wq
 
 from search.query import parse_query
 from search.sync import rebuild_from_catalogue
-from search.whoosh_backend import WhooshIndex, compile_whoosh, filter_query
+from search.whoosh_backend import WhooshIndex
+
+from .whoosh_oracle import compile_whoosh, filter_query
 
 QUERIES = [
     ("", None), ("*", {"has_3d": ["true"]}), ("青铜", None), ("bronze", {"museum": ["copper"]}), ("mirrors", None),

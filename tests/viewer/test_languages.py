@@ -11,8 +11,7 @@ from exhibits.i18n_catalogues import COMPLETE, load, untranslated
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None,
-            "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2), "langmap": None,
-            "translate": None}
+            "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2)}
 
 
 def _source_messages() -> set[tuple[str | None, str]]:
@@ -118,3 +117,77 @@ def test_manifest_labels_carry_both_languages(client, ingested):
     assert {"zh": ["纪年"], "en": ["Date"]} in labels
     assert manifest["requiredStatement"]["label"] == {"zh": ["来源"], "en": ["Attribution"]}
     assert manifest["items"][0]["label"] == {"zh": ["图 1"], "en": ["Image 1"]}
+
+
+def test_canonical_and_alternates_name_the_language(client, ingested):
+    import lxml.html
+
+    doc = lxml.html.document_fromstring(client.get("/items/cu-ding?lang=en").get_data(as_text=True))
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["http://museum.test/items/cu-ding?lang=en"]
+    alternates = {link.get("hreflang"): link.get("href") for link in doc.xpath("//link[@rel='alternate'][@hreflang]")}
+    assert alternates == {
+        "zh-Hans": "http://museum.test/items/cu-ding?lang=zh", "en": "http://museum.test/items/cu-ding?lang=en",
+        "zh-Hant": "http://museum.test/items/cu-ding?lang=zh-Hant", "x-default": "http://museum.test/items/cu-ding",
+    }
+
+
+def test_language_switch_keeps_the_place(client, ingested):
+    import lxml.html
+    from urllib.parse import parse_qs, urlsplit
+
+    html = client.get("/search?q=鼎&material=青铜&page=1&lang=en").get_data(as_text=True)
+    doc = lxml.html.document_fromstring(html)
+    links = {a.get("hreflang"): a.get("href") for a in doc.xpath("//nav[@class='lang']//a")}
+    assert set(links) == {"zh", "zh-Hant"}  # the current language is shown, not linked
+    for code, href in links.items():
+        target = urlsplit(href)
+        assert target.path == "/search"
+        assert parse_qs(target.query) == {"q": ["鼎"], "material": ["青铜"], "page": ["1"], "lang": [code]}
+
+
+def test_values_carry_the_language_they_are_in(client, ingested):
+    html = client.get("/items/cu-ding?lang=en").get_data(as_text=True)
+    assert '<dd><span lang="zh-Hans">商</span></dd>' in html  # a period with no English value, on an English page
+    assert "<dd>bronze</dd>" in html  # material_en: no lang attribute needed
+    zh = client.get("/items/cu-ding?lang=zh").get_data(as_text=True)
+    assert "<dd>商</dd>" in zh
+
+
+def test_text_helper_marks_a_value_from_another_language(app):
+    from viewer.i18n import text
+
+    with app.test_request_context("/?lang=en"):
+        app.preprocess_request()
+        assert str(text({"zh": ["兽面纹鼎"]})) == '<span lang="zh-Hans">兽面纹鼎</span>'
+        assert str(text({"en": ["Ding"], "zh": ["鼎"]})) == "Ding"
+        assert str(text({"zh": ["<b>"]})) == '<span lang="zh-Hans">&lt;b&gt;</span>'
+    with app.test_request_context("/?lang=zh-Hant"):
+        app.preprocess_request()
+        assert str(text({"zh": ["兽面纹鼎"]})) == "獸面紋鼎"
+
+
+def test_dimensions_in_english_when_they_can_be_read(client, ingested):
+    from exhibits.dimensions import to_english
+
+    assert "<dd>H. 38.5 cm</dd>" in client.get("/items/cu-ding?lang=en").get_data(as_text=True)
+    assert "<dd>通高 38.5 厘米</dd>" in client.get("/items/cu-ding?lang=zh").get_data(as_text=True)
+    manifest = client.get("/iiif/items/cu-ding/manifest").get_json()
+    dims = next(e["value"] for e in manifest["metadata"] if e["label"]["en"] == ["Dimensions"])
+    assert dims == {"zh": ["通高 38.5 厘米"], "en": ["H. 38.5 cm"]}
+    assert to_english("通高 36 厘米，口径 32 厘米") == "H. 36 cm; mouth diam. 32 cm"
+    assert to_english("直径 17.2 厘米，重 1150 克") == "Diam. 17.2 cm; wt. 1150 g"
+    assert to_english("约 20 厘米") == "c. 20 cm"
+    assert to_english("通高 21.3 厘米，流至尾长 17.8 厘米") is None  # one part not understood: none translated
+
+
+def test_deep_zoom_buttons_speak_the_page_language(client, ingested):
+    import json
+
+    import lxml.html
+
+    for lang, word in (("zh", "放大"), ("en", "Zoom in"), ("zh-Hant", "放大")):
+        doc = lxml.html.document_fromstring(client.get(f"/items/cu-ding?lang={lang}").get_data(as_text=True))
+        strings = json.loads(doc.get_element_by_id("deepzoom").get("data-strings"))
+        assert strings["Tooltips.ZoomIn"] == word
+    doc = lxml.html.document_fromstring(client.get("/items/cu-ding?lang=zh-Hant").get_data(as_text=True))
+    assert json.loads(doc.get_element_by_id("deepzoom").get("data-strings"))["Tooltips.FullPage"] == "全屏"

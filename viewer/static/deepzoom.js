@@ -4,6 +4,8 @@
   var element = document.getElementById('deepzoom');
   if (!element || !window.OpenSeadragon) { return; }
   var ids = JSON.parse(element.dataset.images || '[]');
+  var strings = JSON.parse(element.dataset.strings || '{}');  // button labels in the page's language
+  Object.keys(strings).forEach(function (key) { OpenSeadragon.setString(key, strings[key]); });
   var sources = ids.map(function (id) { return '/iiif/3/' + id + '/info.json'; });
   var viewer = OpenSeadragon({
     element: element,
