@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from exhibits.models import Asset, Hall, Item, Museum, Section
-from exhibits.states import visible
+from exhibits.states import ItemState, Publication, visible
 
 
 def visible_items():
@@ -32,8 +32,13 @@ def item_counts_by_hall(session: Session) -> dict[int, int]:
     return {hall_id: count for hall_id, count in rows}
 
 
-def hall_items(session: Session, hall_id: int, section_id: int | None = None) -> list[Item]:
-    query = visible_items().where(Item.hall_id == hall_id).options(selectinload(Item.assets))
+def hall_items(session: Session, hall_id: int, section_id: int | None = None, preview: bool = False) -> list[Item]:
+    """The hall's visible items; ``preview``: as visitors will see them once the hall is published."""
+    if preview:
+        query = select(Item).where(Item.state == ItemState.READY, Item.publication == Publication.PUBLISHED)
+    else:
+        query = visible_items()
+    query = query.where(Item.hall_id == hall_id).options(selectinload(Item.assets))
     if section_id is not None:
         query = query.where(Item.section_id == section_id)
     return list(session.scalars(query.order_by(Item.position, Item.id)))

@@ -89,17 +89,19 @@ def may_preview(session: Session, identity: Identity | None, item_id: str) -> bo
     return slug is not None and identity.can_curate(slug)
 
 
-def media_access(session: Session, identity: Identity | None, sha256: str) -> str | None:
-    """Who may fetch the derivatives of this original: 'public', 'curator' (this identity only) or None."""
-    public = session.scalar(select(Asset.id).join(Item, Asset.item_id == Item.id)
-                            .where(Asset.sha256 == sha256, visible()).limit(1))
-    if public is not None:
-        return "public"
+def media_is_public(session: Session, sha256: str) -> bool:
+    """Whether some item the public may see uses this original (so its tiles and derivatives are public)."""
+    return session.scalar(select(Asset.id).join(Item, Asset.item_id == Item.id)
+                          .where(Asset.sha256 == sha256, visible()).limit(1)) is not None
+
+
+def may_curate_media(session: Session, identity: Identity | None, sha256: str) -> bool:
+    """Whether this identity curates a museum with an item that uses this original (drafts included)."""
     if identity is None:
-        return None
+        return False
     slugs = session.scalars(select(Museum.slug).join(Item, Item.museum_id == Museum.id)
                             .join(Asset, Asset.item_id == Item.id).where(Asset.sha256 == sha256).distinct())
-    return "curator" if any(identity.can_curate(slug) for slug in slugs) else None
+    return any(identity.can_curate(slug) for slug in slugs)
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,6 @@ def delete_items(runtime: Runtime, identity: Identity, item_ids: Iterable[str]) 
 
 __all__ = [
     "CurationError", "ItemFilter", "NotFound", "PermissionDenied", "back_to_draft", "curated_museums",
-    "delete_items", "get_item", "list_items", "may_preview", "media_access", "overview", "publish",
+    "delete_items", "get_item", "list_items", "may_curate_media", "may_preview", "media_is_public", "overview", "publish",
     "set_publication", "withdraw",
 ]

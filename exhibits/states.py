@@ -57,6 +57,11 @@ def visible(item_cls: Any = None, hall_cls: Any = None):
     )
 
 
+def hall_is_public(hall: Any) -> bool:
+    """Whether the public may see this hall (its page, its IIIF collection, its place in lists)."""
+    return hall is not None and hall.publication == Publication.PUBLISHED
+
+
 def is_visible(item: Any) -> bool:
     """The same rule for a loaded item (its hall loaded or lazily loadable)."""
     if item.state != ItemState.READY or item.publication != Publication.PUBLISHED:

@@ -10,7 +10,8 @@ from exhibits.iiif import format_years
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
-from viewer import auth, http_cache, i18n, limits
+from exhibits.states import hall_is_public
+from viewer import auth, http_cache, i18n, limits, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -29,6 +30,9 @@ BLUEPRINTS = (
     "viewer.blueprints.bookings",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
+    "viewer.blueprints.curator_items",
+    "viewer.blueprints.curator_halls",
+    "viewer.blueprints.curator_audit",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
@@ -51,6 +55,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     http_cache.init_app(app)
     limits.init_app(app, runtime.settings.rate_limits)
     auth.init_app(app)
+    visibility.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     _register_error_handler(app)
@@ -62,7 +67,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
 
 def _template_helpers() -> dict:
-    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri}
+    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri, "hall_is_public": hall_is_public}
 
 
 def _register_error_handler(app: Flask) -> None:

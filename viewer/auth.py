@@ -21,9 +21,9 @@ from typing import Any, Callable
 from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, NotFound
 
-from exhibits import accounts
+from exhibits import accounts, curation
 from exhibits.identity import Identity, PermissionDenied
 from viewer.context import db_session, runtime
 
@@ -159,6 +159,14 @@ def _forbidden(error: PermissionDenied):
     return render_template("error.html", error=Forbidden(str(error) or None)), 403
 
 
+def _not_found(error: LookupError):
+    if request.path.startswith(API_PREFIXES):
+        response = jsonify(error="not_found", status=404, message=str(error))
+        response.status_code = 404
+        return response
+    return render_template("error.html", error=NotFound(str(error))), 404
+
+
 def init_app(app: Flask) -> None:
     https = runtime_settings(app).base_url.startswith("https://")
     # Flask's defaults hold these keys already (as None/False): set them outright.
@@ -172,6 +180,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_protect_unsafe_requests)
     app.register_error_handler(PermissionDenied, _forbidden)
+    app.register_error_handler(curation.NotFound, _not_found)
     app.context_processor(lambda: {"current_identity": current_identity})
 
 

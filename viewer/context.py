@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from exhibits import catalogue
 from exhibits.models import Hall, Item, Museum
+from exhibits.states import hall_is_public, is_visible
 from viewer.runtime import Runtime
 
 
@@ -35,12 +36,30 @@ def get_museum_or_404(slug: str) -> Museum:
     return catalogue.museum(db_session(), slug) or abort(404)
 
 
-def get_hall_or_404(museum_slug: str, hall_slug: str) -> Hall:
+def get_hall_or_404(museum_slug: str | None, hall_slug: str) -> Hall:
+    """A published hall, or an unpublished one for a curator of its museum (a preview, never cached)."""
     hall = catalogue.hall(db_session(), hall_slug)
-    if hall is None or hall.museum.slug != museum_slug:
+    if hall is None or (museum_slug is not None and hall.museum.slug != museum_slug):
         abort(404)
+    if not hall_is_public(hall):
+        from viewer.visibility import allow_preview
+
+        allow_preview(hall.museum.slug, hall.publication) or abort(404)
     return hall
 
 
 def get_item_or_404(item_id: str) -> Item:
-    return catalogue.item(db_session(), item_id) or abort(404)
+    """A visible item, or any item of a museum the curator asking works on (a preview, never cached)."""
+    session = db_session()
+    item = catalogue.item(session, item_id)
+    if item is None:
+        item = catalogue.item(session, item_id, public=False)
+        if item is None:
+            abort(404)
+        from viewer.visibility import allow_preview
+
+        state = item.publication if item.state == "ready" else item.state
+        if not is_visible(item) and item.publication == "published" and item.state == "ready":
+            state = "hall"  # published, but its hall is not
+        allow_preview(item.museum.slug, state) or abort(404)
+    return item

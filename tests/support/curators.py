@@ -21,7 +21,7 @@ def add_users(runtime) -> None:
 
 
 def csrf_token(client, path: str = "/curator/login") -> str:
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

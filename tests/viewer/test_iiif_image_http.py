@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from media.images import make_pyramid
+from tests.support.catalogued import publish_image
 
 BASE = "http://museum.example.org"
 
@@ -30,6 +31,7 @@ def iiif(tmp_path_factory):
     Image.fromarray(rng.integers(0, 255, (900, 1300, 3), dtype=np.uint8)).save(source)
     stored = store.put_file(source)
     make_pyramid(stored.path, store.derivative_path(stored.sha256, "pyramid.tif"))
+    publish_image(app.extensions["jinshi"], stored.sha256, stored.size)
     return app.test_client(), stored.sha256
 
 

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from media.images import make_pyramid  # noqa: E402
+from tests.support.catalogued import publish_image  # noqa: E402
 
 
 def validator_image(path: Path) -> Path:
@@ -49,6 +50,7 @@ def live_server(tmp_path_factory):
     store = app.extensions["jinshi"].store
     stored = store.put_file(validator_image(home / "validator.png"))
     make_pyramid(stored.path, store.derivative_path(stored.sha256, "pyramid.tif"))
+    publish_image(app.extensions["jinshi"], stored.sha256, stored.size)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

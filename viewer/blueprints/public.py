@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 
 from exhibits import catalogue
 from viewer.context import base_url, db_session, get_hall_or_404, get_item_or_404, get_museum_or_404
@@ -29,7 +29,7 @@ def museum(museum_slug: str):
     session = db_session()
     return render_template(
         "museum.html", museum=museum_, counts=catalogue.item_counts_by_hall(session),
-        covers=_hall_covers(catalogue.museum_items(session, museum_.id)),
+        covers=_hall_covers(catalogue.museum_items(session, museum_.id), museum_.halls),
     )
 
 
@@ -40,7 +40,7 @@ def hall(museum_slug: str, hall_slug: str, section_slug: str | None = None):
     section = None
     if section_slug is not None:
         section = catalogue.section_of(hall_, section_slug) or abort(404)
-    items = catalogue.hall_items(db_session(), hall_.id, section.id if section else None)
+    items = catalogue.hall_items(db_session(), hall_.id, section.id if section else None, preview=bool(g.get("preview")))
     groups = [(s, [i for i in items if i.section_id == s.id]) for s in hall_.sections if section in (None, s)]
     loose = [i for i in items if i.section_id is None] if section is None else []
     return render_template("hall.html", hall=hall_, section=section, groups=groups, loose=loose, total=len(items))
@@ -73,8 +73,14 @@ def mirador():
     return render_template("mirador.html", manifest=manifest)
 
 
-def _hall_covers(items):
+def _hall_covers(items, halls=()):
+    """Each hall's cover: the image of the item a curator chose, else the hall's first image."""
+    chosen = {hall.id: hall.cover_item for hall in halls if hall.cover_item}
     covers = {}
+    for entry in items:
+        image = catalogue.first_image(entry) if chosen.get(entry.hall_id) == entry.id else None
+        if image:
+            covers[entry.hall_id] = image
     for entry in items:
         image = catalogue.first_image(entry)
         if image and entry.hall_id not in covers:
