@@ -25,7 +25,7 @@ from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
-from ingest.metadata import ItemRecord, read_metadata
+from ingest.metadata import ItemRecord, MetadataError, read_metadata
 from media.errors import MediaError
 from media.store import sha256_file
 
@@ -209,6 +209,17 @@ def slugify(text: str) -> str:
     if not slug:
         slug = "item-" + hashlib.sha1(text.encode()).hexdigest()[:10]
     return slug
+
+
+def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) -> dict[str, tuple[int, int, int | None]]:
+    """Resolve museum/hall/section slugs; refuse the batch listing every unknown one (web uploads use it)."""
+    places, problems = _resolve_places(runtime, records)
+    if problems:
+        messages = [message for _, message in problems]
+        if source is not None:
+            raise MetadataError(source, messages)
+        raise IngestError("; ".join(messages))
+    return places
 
 
 def _resolve_places(runtime: Any, records: list[ItemRecord]) -> tuple[dict[str, tuple[int, int, int | None]], list[tuple[int, str]]]:

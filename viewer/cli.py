@@ -255,6 +255,7 @@ def _register_commands() -> None:
     from viewer.commands.export import export
     from viewer.commands.search_cmds import index, search
     from viewer.commands.items import items
+    from viewer.commands.uploads_cmds import uploads, worker
     from viewer.commands.users import user
 
     main.add_command(search)
@@ -263,6 +264,8 @@ def _register_commands() -> None:
     main.add_command(bookings)
     main.add_command(user)
     main.add_command(items)
+    main.add_command(uploads)
+    main.add_command(worker)
     main.add_command(export)
 
 

@@ -17,6 +17,8 @@ PACKAGES = {
     "mirador": "mirador/dist",
     "model-viewer": "@google/model-viewer/dist",
     "axe-core": "axe-core",
+    "uppy": "uppy/dist",
+    "uppy-locales": "@uppy/locales/dist",
 }
 
 
