@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from exhibits import changes
+from exhibits import editing
+from exhibits.identity import SYSTEM
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
@@ -453,6 +455,8 @@ def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, d
     """The one place that writes an ingested item (``item``: the catalogue's row, or None) in ``session``."""
     written: list[tuple[Path, Asset]] = []
     first_version = item is None or item.state != ItemState.READY
+    # a changed row overwrites what curators edited: keep the record as it was, for the history
+    before = None if first_version else editing.snapshot(item)
     if item is None:
         item = Item(id=record.id, position=record.row or 0)
         session.add(item)
@@ -460,6 +464,10 @@ def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, d
     if item.assets:
         item.assets.clear()
         session.flush()
+    if before is not None:
+        session.flush()
+        session.expire(item, ["section", "hall", "museum"])
+        editing.record_ingest_overwrite(session, SYSTEM, item, before)
     position = 0
     for entry, sha, size, facts, companions in processed:
         asset = _asset(sha, size, entry.path.name, facts, position)
