@@ -14,6 +14,8 @@ All media URLs are ``<base>/media/<sha256>/<derivative>`` (served by ``viewer.bl
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import json
 
 import re
@@ -267,5 +269,6 @@ def search_within(item: Item, base: str, terms: list[str], normalise) -> dict:
                     motivation="supplementing", body=body,
                     target=f"{canvas.id}#t={_timecode(cue['start'])},{_timecode(cue['end'])}",
                 ))
-    page = AnnotationPage(id=f"{search_service_id(base, item.id)}?q={'+'.join(terms)}", items=annotations)
+    page = AnnotationPage(id=f"{search_service_id(base, item.id)}?{urlencode({'q': ' '.join(terms)})}",
+                          items=annotations)
     return {**json.loads(page.json(ensure_ascii=False)), "@context": SEARCH_CONTEXT}

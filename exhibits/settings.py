@@ -31,8 +31,16 @@ class Settings:
     admin_email: str = ""
     #: Where booking mails go (``smtp://host:port?from=...``); empty: they wait in the outbox.
     smtp_url: str = ""
-    #: ``JINSHI_RATE_LIMITS``: ``login=10/minute,booking=20/minute``, or ``off`` (tests, benchmarks).
+    #: ``name=rate,...`` for viewer.limits (login, booking, upload); ``off`` disables them (tests only).
     rate_limits: str = ""
+    #: flask-limiter storage (``memory://`` per process; ``redis://…`` to share counters between workers).
+    rate_limit_storage: str = "memory://"
+    #: Size limit of the IIIF render cache (least recently used entries are evicted beyond it).
+    cache_max_bytes: int = 4 * 1024**3
+    #: Extra ``Host`` names accepted when base_url is unset (comma-separated in JINSHI_TRUSTED_HOSTS).
+    trusted_hosts: tuple[str, ...] = ()
+    #: Proxies whose ``X-Forwarded-*`` headers are believed (JINSHI_PROXIES: addresses and hop counts).
+    proxies: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -51,6 +59,10 @@ class Settings:
             admin_email=env.get("JINSHI_ADMIN_EMAIL", "").strip(),
             smtp_url=env.get("JINSHI_SMTP_URL", ""),
             rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
+            rate_limit_storage=env.get("JINSHI_RATE_LIMIT_STORAGE", "") or "memory://",
+            cache_max_bytes=_size(env, "JINSHI_CACHE_MAX_BYTES", 4 * 1024**3),
+            trusted_hosts=tuple(h.strip().lower() for h in env.get("JINSHI_TRUSTED_HOSTS", "").split(",") if h.strip()),
+            proxies=env.get("JINSHI_PROXIES", "").strip(),
         ).resolved()
 
     def resolved(self) -> "Settings":
@@ -77,6 +89,13 @@ class Settings:
             return key
 
     @property
+    def base_path(self) -> str:
+        """The path part of base_url (``/museum`` for ``https://www.example.gov.cn/museum``), or ''."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
     def media_root(self) -> Path:
         return self.home / "media"
 
@@ -87,3 +106,23 @@ class Settings:
     @property
     def uploads_root(self) -> Path:
         return self.home / "uploads"
+
+
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3,
+          "T": 1024**4, "TB": 1024**4}
+
+
+def _size(env: Mapping[str, str], name: str, default: int) -> int:
+    """A byte count such as ``4294967296``, ``500M`` or ``4GB`` (binary units); the error names the variable."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    number = text.rstrip("bBkKmMgGtT ")
+    unit = text[len(number):].strip().upper()
+    try:
+        value = float(number) * _UNITS[unit]
+    except (ValueError, KeyError):
+        raise ValueError(f"{name}={text!r} is not a size such as 4GB or 500M") from None
+    if value < 0:
+        raise ValueError(f"{name}={text!r} must not be negative")
+    return int(value)

@@ -213,11 +213,14 @@ def slugify(text: str) -> str:
     return slug
 
 
-def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) -> dict[str, tuple[int, int, int | None]]:
-    """Resolve museum/hall/section slugs; refuse the batch listing every unknown one (web uploads use it)."""
+def check_places(runtime: Any, records: list[ItemRecord], source: Path | None = None) -> dict[str, tuple[int, int, int | None]]:
+    """Refuse records whose museum, hall or section is not defined, naming every one, before any work.
+
+    Raises MetadataError (with ``source``, the CSV) or IngestError (files without a CSV).
+    """
     places, problems = _resolve_places(runtime, records)
     if problems:
-        messages = [message for _, message in problems]
+        messages = [message for _, message in sorted(problems, key=lambda p: p[0])]
         if source is not None:
             raise MetadataError(source, messages)
         raise IngestError("; ".join(messages))
@@ -465,7 +468,6 @@ def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, d
         item.assets.clear()
         session.flush()
     if before is not None:
-        session.flush()
         session.expire(item, ["section", "hall", "museum"])
         editing.record_ingest_overwrite(session, SYSTEM, item, before)
     position = 0

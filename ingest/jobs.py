@@ -30,7 +30,7 @@ from exhibits import audit
 from exhibits.identity import Identity, PermissionDenied
 from exhibits.models import Item, Job, Museum, utcnow
 from exhibits.uploads import Upload, UploadError, Uploads
-from ingest.batch import FileResult, IngestError, _check_places, ingest_batch, records_from_paths
+from ingest.batch import FileResult, IngestError, check_places, ingest_batch, records_from_paths
 from ingest.detect import detect
 from ingest.metadata import ItemRecord, MetadataError, read_metadata
 
@@ -98,7 +98,7 @@ def submit(runtime: Any, identity: Identity, uploads: list[Any], metadata: Any |
     try:
         staged = _stage(store, files, csv, workspace, museum, hall)
         try:
-            _check_places(runtime, staged.records, staged.metadata)
+            check_places(runtime, staged.records, staged.metadata)
         except MetadataError as exc:
             raise JobError(400, [f"metadata: {csv.filename if csv else ''}: {p}" for p in exc.problems]) from None
         except IngestError as exc:

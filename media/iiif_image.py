@@ -13,18 +13,21 @@ answers ``info.json`` and renders derivatives from the pyramidal TIFF that
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import re
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
 import pyvips
 
+from media.render_cache import RenderCache
+from media.render_pool import Deadline, PoolBusy, RenderPool
 from media.store import MediaStore, is_sha256
 from media import tiff_tiles
 
@@ -32,7 +35,9 @@ CONTEXT = "http://iiif.io/api/image/3/context.json"
 PROFILE_URI = "http://iiif.io/api/image/3/level2.json"
 PYRAMID_NAME = "pyramid.tif"
 #: Changes whenever rendering changes, so old cache entries and ETags are not reused.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
+#: Rotations are rendered and cached to this many decimal places (45.001 and 45.04 are one render).
+ROTATION_DECIMALS = 1
 
 QUALITIES = ("default", "color", "gray", "bitonal")
 FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -60,13 +65,16 @@ EXTRA_FEATURES = [
 #: Largest side of any output (WebP cannot be wider; JPEG stops at 65 535).
 MAX_SIDE = 16383
 DEFAULT_MAX_OUTPUT_PIXELS = 64_000_000
+DEFAULT_CACHE_MAX_BYTES = 4 * 1024**3
 
 
 class IIIFError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        #: seconds, for a 503 (the render pool is full or a render ran out of time)
+        self.retry_after = retry_after
 
 
 # ---------------------------------------------------------------- parsing
@@ -155,7 +163,12 @@ def parse_rotation(rotation: str) -> tuple[bool, float]:
     angle = float(match.group(2))
     if angle > 360:
         raise _bad("rotation must be between 0 and 360")
-    return match.group(1) is not None, angle % 360
+    return match.group(1) is not None, normalise_angle(angle)
+
+
+def normalise_angle(angle: float) -> float:
+    """The angle as it is rendered and cached: ROTATION_DECIMALS places, in [0, 360)."""
+    return round(angle, ROTATION_DECIMALS) % 360
 
 
 def parse_quality_format(quality_format: str) -> tuple[str, str]:
@@ -225,13 +238,35 @@ def resolve_region(region: tuple, width: int, height: int) -> tuple[int, int, in
     return x, y, min(w, width - x), min(h, height - y)
 
 
-def resolve_size(size: tuple, upscale: bool, rw: int, rh: int, max_w: int, max_h: int, max_area: int) -> tuple[int, int]:
+def rotated_size(w: int, h: int, angle: float) -> tuple[int, int]:
+    """The output's size once rotated (a bound: libvips' bounding box rounds, this takes the ceiling)."""
+    if angle in (0.0, 180.0):
+        return w, h
+    if angle in (90.0, 270.0):
+        return h, w
+    c, s = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+    return math.ceil(w * c + h * s - 1e-9), math.ceil(w * s + h * c - 1e-9)
+
+
+def _within(w: int, h: int, angle: float, max_w: int, max_h: int, max_area: int) -> bool:
+    fw, fh = rotated_size(w, h, angle)
+    return fw <= max_w and fh <= max_h and fw * fh <= max_area
+
+
+def resolve_size(size: tuple, upscale: bool, rw: int, rh: int, max_w: int, max_h: int, max_area: int,
+                 angle: float = 0.0) -> tuple[int, int]:
+    """The output size before rotation; the limits hold for the final (rotated) output."""
     kind = size[0]
     if kind == "max":
-        scale = min(1.0, max_w / rw, max_h / rh, math.sqrt(max_area / (rw * rh)))
+        fw, fh = rotated_size(rw, rh, angle)
+        scale = min(1.0, max_w / fw, max_h / fh, math.sqrt(max_area / (fw * fh)))
         if scale >= 1.0:
             return rw, rh
-        return max(1, int(rw * scale)), max(1, int(rh * scale))
+        w, h = max(1, int(rw * scale)), max(1, int(rh * scale))
+        while (w > 1 or h > 1) and not _within(w, h, angle, max_w, max_h, max_area):
+            scale *= 0.999  # the ceilings of the rotated box can overshoot by a pixel
+            w, h = max(1, int(rw * scale)), max(1, int(rh * scale))
+        return w, h
     if kind == "w":
         w = size[1]
         h = max(1, round(rh * w / rw))
@@ -250,8 +285,10 @@ def resolve_size(size: tuple, upscale: bool, rw: int, rh: int, max_w: int, max_h
         h = max(1, min(bh, round(rh * scale)))
     if not upscale and (w > rw or h > rh):
         raise _bad("requested size is larger than the region; use the ^ prefix to upscale")
-    if w > max_w or h > max_h or w * h > max_area:
-        raise _bad(f"requested size {w}×{h} is over this server's limits (maxWidth {max_w}, maxArea {max_area})")
+    if not _within(w, h, angle, max_w, max_h, max_area):
+        fw, fh = rotated_size(w, h, angle)
+        raise _bad(f"requested size {w}×{h} is {fw}×{fh} once rotated, over this server's limits "
+                   f"(maxWidth {max_w}, maxHeight {max_h}, maxArea {max_area})")
     return w, h
 
 
@@ -288,15 +325,21 @@ class ImageService:
     """IIIF Image API 3.0 over the pyramids of a :class:`MediaStore`."""
 
     def __init__(self, store: MediaStore, cache_root: Path, max_output_pixels: int = DEFAULT_MAX_OUTPUT_PIXELS,
-                 open_limit: int = 64) -> None:
+                 open_limit: int = 64, cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES,
+                 pool: RenderPool | None = None) -> None:
         self.store = store
+        #: renders (size-limited, least recently used evicted) and copied edge tiles (never evicted)
         self.cache_root = Path(cache_root) / "iiif"
+        self.tiles_root = Path(cache_root) / "iiif-tiles"
+        self.cache = RenderCache(self.cache_root, cache_max_bytes)
+        self.pool = pool or RenderPool()
         self.max_area = int(max_output_pixels)
         self.max_side = MAX_SIDE
         self._open: OrderedDict[str, _OpenPyramid] = OrderedDict()
         self._open_limit = open_limit
         self._lock = threading.Lock()
-        _warm_up_libvips()
+        # libvips keeps the worker threads it starts; started from the pool, they get its lower priority
+        self.pool.background(_warm_up_libvips)
 
     # -- pyramids
 
@@ -369,9 +412,10 @@ class ImageService:
             "extraFeatures": EXTRA_FEATURES,
         }
 
-    def info_etag(self, image_id: str) -> str:
+    def info_etag(self, image_id: str, service_id: str = "") -> str:
+        """Changes with the pyramid, the limits and the service id (info.json holds its own URL)."""
         entry = self._get(image_id)
-        return _etag(f"{image_id}/info/{entry.pyramid.mtime_ns}/{self.max_area}/{RENDER_VERSION}")
+        return _etag(f"{image_id}/info/{entry.pyramid.mtime_ns}/{self.max_area}/{RENDER_VERSION}/{service_id}")
 
     # -- images
 
@@ -379,7 +423,10 @@ class ImageService:
         pyramid = self._get(image_id).pyramid
         width, height = pyramid.width, pyramid.height
         x, y, w, h = resolve_region(request.region, width, height)
-        out_w, out_h = resolve_size(request.size, request.upscale, w, h, self.max_side, self.max_side, self.max_area)
+        if request.rotation != normalise_angle(request.rotation):
+            request = replace(request, rotation=normalise_angle(request.rotation))
+        out_w, out_h = resolve_size(request.size, request.upscale, w, h, self.max_side, self.max_side, self.max_area,
+                                    request.rotation)
         region = "full" if (x, y, w, h) == (0, 0, width, height) else f"{x},{y},{w},{h}"
         if (out_w, out_h) == (w, h):
             size = "max"
@@ -394,25 +441,45 @@ class ImageService:
         name = plan.canonical.replace("/", "_")
         return self.cache_root / plan.image_id[:2] / plan.image_id / name
 
+    def tile_path(self, plan: Plan) -> Path:
+        name = plan.canonical.replace("/", "_")
+        return self.tiles_root / plan.image_id[:2] / plan.image_id / name
+
     def render(self, image_id: str, request: ImageRequest | Plan) -> Rendered:
+        """The image a plan asks for: a stored tile at once, anything else from the cache or the render pool.
+
+        Raises IIIFError 503 (with ``retry_after``) when the pool is full or the render ran out of time.
+        """
         plan = request if isinstance(request, Plan) else self.plan(image_id, request)
         mime = FORMATS[plan.request.format]
         raw = self._raw_tile(plan, interior_only=True)
         if raw is not None:  # a whole stored tile: copied out of the TIFF, nothing to cache
             return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=raw)
+        tile = self.tile_path(plan)
+        if tile.is_file():
+            return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, path=tile)
+        edge = self._raw_tile(plan, interior_only=False)
+        if edge is not None:  # an edge tile, cropped from the stored one: kept apart, never evicted
+            with _cache_file(tile) as tmp:
+                tmp.write_bytes(edge)
+            return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=edge)
         path = self.cache_path(plan)
-        try:
-            cached = os.stat(path).st_size > 0
-        except OSError:
-            cached = False
-        if not cached:
-            edge = self._raw_tile(plan, interior_only=False)
-            if edge is not None:
-                with _cache_file(path) as tmp:
-                    tmp.write_bytes(edge)
-                return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, data=edge)
-            self._render_to(plan, path)
+        if not self.cache.hit(path):
+            try:
+                self.pool.run(str(path), lambda deadline: self._render_once(plan, path, deadline))
+            except PoolBusy as busy:
+                raise IIIFError(503, str(busy), retry_after=busy.retry_after) from None
         return Rendered(mime=mime, etag=plan.etag, canonical=plan.canonical, path=path)
+
+    def _render_once(self, plan: Plan, path: Path, deadline: Deadline | None = None) -> None:
+        """Render into the cache unless another process has just done so (runs on a pool thread)."""
+        if self.cache.hit(path):
+            return
+        self._render_to(plan, path, deadline)
+        try:
+            self.cache.added(os.stat(path).st_size)
+        except FileNotFoundError:  # evicted at once by a cache smaller than this one render
+            pass
 
     def _raw_tile(self, plan: Plan, interior_only: bool = False) -> bytes | None:
         req = plan.request
@@ -466,7 +533,7 @@ class ImageService:
             entry.vips_levels[k] = image
         return image
 
-    def _render_to(self, plan: Plan, path: Path) -> None:
+    def _render_to(self, plan: Plan, path: Path, deadline: Deadline | None = None) -> None:
         entry = self._get(plan.image_id)
         pyramid = entry.pyramid
         width, height = pyramid.width, pyramid.height
@@ -488,8 +555,10 @@ class ImageService:
                     image = image.gravity("north-west", plan.out_w, plan.out_h, extend="copy")
             image = _transform(image, plan.request)
             with _cache_file(path) as tmp:
-                _save(image, tmp, plan.request)
+                _save(image, tmp, plan.request, deadline)
         except pyvips.Error as error:
+            if deadline is not None and deadline.expired:
+                raise IIIFError(503, "the image render ran out of time", retry_after=5) from None
             raise IIIFError(500, f"could not render image ({str(error).splitlines()[0]})") from None
 
 
@@ -550,11 +619,29 @@ def _transform(image, request: ImageRequest):
     return image
 
 
-def _save(image, path: Path, request: ImageRequest) -> None:
+_unique = itertools.count(1)
+
+
+def _stop_at(image, deadline: Deadline | None):
+    """Let libvips stop computing ``image`` once the deadline has passed (its kill flag).
+
+    The watched image is made unique first (a copy whose resolution differs by a negligible,
+    never repeated amount): libvips' operation cache would otherwise hand this very image, with its
+    kill flag and a callback into a freed Python object, to a later identical request.
+    """
+    if deadline is not None:
+        image = image.copy(xres=image.xres * (1 + next(_unique) * 1e-12) + 1e-12)
+        image.set_progress(True)
+        image.signal_connect("eval", lambda img, _progress: img.set_kill(True) if deadline.expired else None)
+    return image
+
+
+def _save(image, path: Path, request: ImageRequest, deadline: Deadline | None = None) -> None:
     fmt = request.format
+    if fmt == "jpg" and image.hasalpha():
+        image = image.flatten(background=[255] * (image.bands - 1))
+    image = _stop_at(image, deadline)
     if fmt == "jpg":
-        if image.hasalpha():
-            image = image.flatten(background=[255] * (image.bands - 1))
         image.jpegsave(str(path), Q=85, keep="none", interlace=False)
     elif fmt == "png":
         if request.quality == "bitonal" and image.bands == 1:

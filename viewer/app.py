@@ -11,7 +11,7 @@ from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
 from exhibits.states import hall_is_public
-from viewer import auth, http_cache, i18n, limits, visibility
+from viewer import auth, hosts, http_cache, i18n, limits, logsafe, security, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "viewer.blueprints.api",
     "viewer.blueprints.export",
     "viewer.blueprints.bookings",
+    "viewer.blueprints.checkin",
     "viewer.blueprints.curator",
     "viewer.blueprints.curator_api",
     "viewer.blueprints.curator_items",
@@ -56,11 +57,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.extensions["jinshi"] = runtime
     i18n.init_app(app)
     http_cache.init_app(app)
-    limits.init_app(app, runtime.settings.rate_limits)
     auth.init_app(app)
     visibility.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    limits.init_app(app, runtime.settings.rate_limits, runtime.settings.rate_limit_storage)
+    security.init_app(app, https=runtime.settings.base_url.startswith("https://"))
+    settings_ = runtime.settings
+    hosts.init_app(app, settings_.base_url, settings_.base_path, settings_.trusted_hosts, settings_.proxies)
+    logsafe.init_app(app)
     _register_error_handler(app)
     app.context_processor(_template_helpers)
 
@@ -70,7 +75,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
 
 def _template_helpers() -> dict:
-    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri, "hall_is_public": hall_is_public}
+    # root: the site's sub-path ("" or "/museum"), for the few links written as paths in templates
+    return {"profile_fields": FIELDS, "years": format_years, "rights_uri": rights_uri, "root": request.script_root,
+            "hall_is_public": hall_is_public}
+
+
+#: Headers an HTTP error brings (Allow on 405, Retry-After on 429/503, WWW-Authenticate on 401) and keeps.
+_KEPT_ERROR_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Content-Range")
 
 
 def _register_error_handler(app: Flask) -> None:
@@ -78,7 +89,15 @@ def _register_error_handler(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if request.path.startswith(JSON_PREFIXES):
             response = jsonify(error=error.name, status=error.code, message=error.description)
-            response.status_code = error.code or 500
             response.headers["Access-Control-Allow-Origin"] = "*"
-            return response
-        return render_template("error.html", error=error), error.code
+        else:
+            response = app.make_response(render_template("error.html", error=error))
+        response.status_code = error.code or 500
+        for name, value in error.get_headers():
+            if name in _KEPT_ERROR_HEADERS:
+                response.headers[name] = value
+        if error.response is not None:  # e.g. flask-limiter's 429 carries its own headers
+            for name in _KEPT_ERROR_HEADERS:
+                if name in error.response.headers:
+                    response.headers[name] = error.response.headers[name]
+        return response

@@ -175,10 +175,15 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--threads", "4", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+        "--threads", "8", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
         "viewer.app:create_app()",
     ]
     err.print(f"Serving on http://{host}:{port} with {workers} workers")
+    from exhibits.settings import Settings
+    from viewer.hosts import exposure_warning
+
+    if warning := exposure_warning(host, Settings.from_env().proxies):
+        err.print(warning, style="yellow", markup=False)
     os.execvp(command[0], command)
 
 

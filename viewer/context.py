@@ -1,7 +1,7 @@
 """Per-request access to the runtime and a catalogue session, and loaders that 404."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, url_for
 from sqlalchemy.orm import Session
 
 from exhibits import catalogue
@@ -15,8 +15,19 @@ def runtime() -> Runtime:
 
 
 def base_url() -> str:
-    """JINSHI_BASE_URL, or the scheme and host this request came to when it is not set."""
-    return runtime().settings.base_url or request.host_url.rstrip("/")
+    """JINSHI_BASE_URL, or the scheme, host and sub-path this request came to when it is not set.
+
+    Never ends with a slash; ``f"{base_url()}/items/x"`` is an absolute link. Without JINSHI_BASE_URL
+    the Host was checked by viewer.hosts (only names this server is really reached by).
+    """
+    return runtime().settings.base_url or request.url_root.rstrip("/")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """``url_for(endpoint, **values)`` made absolute from base_url() (the sub-path is not doubled)."""
+    path = url_for(endpoint, **values)  # carries SCRIPT_NAME, the sub-path
+    root = request.script_root
+    return base_url() + (path[len(root):] if root and path.startswith(root) else path)
 
 
 def db_session() -> Session:

@@ -107,11 +107,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_language(response):
         asked = request.args.get("lang")
+        if response.mimetype != "text/html":
+            return response  # images, manifests, JSON: shared caches may keep them, so no cookie
         if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
             response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
-        if response.mimetype == "text/html":
-            response.vary.add("Accept-Language")
-            response.vary.add("Cookie")
+        response.vary.add("Accept-Language")  # a page's language comes from them
+        response.vary.add("Cookie")
         return response
 
     @app.context_processor
@@ -129,4 +130,4 @@ def switch_language_url(lang: str) -> str:
     """The current page in another language (path and other query parameters kept)."""
     args = request.args.copy()
     args["lang"] = lang
-    return f"{request.path}?{urlencode(list(args.items(multi=True)))}"
+    return f"{request.script_root}{request.path}?{urlencode(list(args.items(multi=True)))}"

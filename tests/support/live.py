@@ -43,3 +43,19 @@ def browser() -> Iterator[object]:
             yield instance
         finally:
             instance.close()
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Wait until a JavaScript expression is truthy on the page.
+
+    Polls with ``page.evaluate``, which runs through the DevTools protocol; Playwright's
+    ``wait_for_function`` compiles its predicate with eval inside the page, which the site's
+    Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => !!({expression})"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression} did not hold within {timeout} s")
+        page.wait_for_timeout(50)

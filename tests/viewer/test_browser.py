@@ -1,6 +1,8 @@
 """The pages as a visitor sees them, in a real headless Chromium (Debian's package)."""
 import pytest
 
+from tests.support.live import wait_until
+
 pytestmark = pytest.mark.browser
 
 
@@ -22,7 +24,7 @@ def test_item_page_opens_deep_zoom_and_loads_tiles(site, chromium, ingested):
     assert any(ingested["ding.jpg"].image_id in url for url in tile_requests)
     # the second image is reachable from the strip
     page.click(".image-strip button[data-page='1']")
-    page.wait_for_function("window.jinshiViewer.currentPage() === 1")
+    wait_until(page, "window.jinshiViewer.currentPage() === 1")
     assert errors == []
     page.close()
 

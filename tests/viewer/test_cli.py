@@ -23,7 +23,7 @@ def test_serve_runs_gunicorn_workers(settings, ingested):
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         body = None
-        for _ in range(100):
+        for _ in range(400):  # gunicorn's workers import a lot; a loaded machine is slow
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/items/cu-mirror?lang=en", timeout=2) as response:
                     body = response.read().decode()

@@ -1,6 +1,8 @@
 """3D, video and transcript behaviour in a real headless Chromium (Debian's package)."""
 import pytest
 
+from tests.support.live import wait_until
+
 from tests.support.media_items import ingest_media_items
 
 pytestmark = pytest.mark.browser
@@ -19,7 +21,7 @@ def test_model_viewer_loads_the_glb(site, chromium):
     glb = []
     page.on("response", lambda r: glb.append((r.url, r.status, r.headers.get("content-type"))) if r.url.endswith(".glb") else None)
     page.goto(f"{site}/items/media-ding?lang=en")
-    page.wait_for_function("document.querySelector('model-viewer') && document.querySelector('model-viewer').loaded === true", timeout=30000)
+    wait_until(page, "document.querySelector('model-viewer') && document.querySelector('model-viewer').loaded === true", timeout=30)
     assert glb and glb[0][0].endswith("/model-web.glb") and glb[0][1] == 200 and glb[0][2] == "model/gltf-binary"
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert errors == []
@@ -32,16 +34,16 @@ def test_transcript_click_seeks_and_highlights(site, chromium):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{site}/items/media-carving?lang=en")
     page.wait_for_selector("[data-av][data-ready=yes]")
-    page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=20000)
+    wait_until(page, "document.querySelector('video').readyState >= 1", timeout=20)
     page.evaluate("document.querySelector('video').muted = true")
     line = page.locator(".transcript ol:not([hidden]) button.cue[data-start='1.0']")
     line.click()
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 1.0) < 0.6", timeout=10000)
-    page.wait_for_function("document.querySelector('.transcript ol:not([hidden]) button.cue[data-start=\"1.0\"]').classList.contains('is-current')", timeout=10000)
+    wait_until(page, "Math.abs(document.querySelector('video').currentTime - 1.0) < 0.6", timeout=10)
+    wait_until(page, "document.querySelector('.transcript ol:not([hidden]) button.cue[data-start=\"1.0\"]').classList.contains('is-current')", timeout=10)
     assert line.get_attribute("aria-current") == "true"
     # while playing from the start, the current line follows the video
     page.evaluate("const v = document.querySelector('video'); v.pause(); v.currentTime = 0.2")
-    page.wait_for_function("document.querySelector('.transcript ol:not([hidden]) button.cue[data-start=\"0.0\"]').classList.contains('is-current')", timeout=10000)
+    wait_until(page, "document.querySelector('.transcript ol:not([hidden]) button.cue[data-start=\"0.0\"]').classList.contains('is-current')", timeout=10)
     assert page.locator(".transcript ol:not([hidden]) .is-current").count() == 1
     # the other language's transcript is one button away
     page.click("[data-transcript-lang]:not([aria-pressed=true])")
@@ -53,7 +55,7 @@ def test_transcript_click_seeks_and_highlights(site, chromium):
 def test_start_time_from_the_url(site, chromium):
     page = chromium.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(f"{site}/items/media-carving?t=1.5")
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 1.5) < 0.1", timeout=20000)
+    wait_until(page, "Math.abs(document.querySelector('video').currentTime - 1.5) < 0.1", timeout=20)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.close()
 

@@ -31,7 +31,8 @@ def service() -> ImageService:
     svc = current_app.extensions.get("jinshi.iiif_image")
     if svc is None:
         runtime = _runtime()
-        svc = ImageService(runtime.store, runtime.settings.cache_root)
+        svc = ImageService(runtime.store, runtime.settings.cache_root,
+                           cache_max_bytes=runtime.settings.cache_max_bytes)
         current_app.extensions["jinshi.iiif_image"] = svc
     return svc
 
@@ -48,10 +49,13 @@ def _error(error: IIIFError) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     if error.status >= 500:
         response.headers["Cache-Control"] = "no-store"
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
-_REASONS = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error", 501: "Not Implemented"}
+_REASONS = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error", 501: "Not Implemented",
+            503: "Service Unavailable"}
 
 
 def _not_modified(etag: str) -> bool:
@@ -71,18 +75,21 @@ def _common(response: Response, etag: str, cache: str) -> Response:
 
 @bp.route(f"{PREFIX}/<image_id>")
 def base(image_id: str):
-    return redirect(f"{PREFIX}/{image_id}/info.json", code=303)
+    if not is_sha256(image_id):  # never echo a hostile id (CR/LF) into a Location header
+        return _error(IIIFError(404, "no such image"))
+    return redirect(f"{request.script_root}{PREFIX}/{image_id}/info.json", code=303)
 
 
 @bp.route(f"{PREFIX}/<image_id>/info.json")
 def info(image_id: str):
     svc = service()
     try:
-        etag = svc.info_etag(image_id)
+        service_id = f"{_base_url()}{PREFIX}/{image_id}"
+        etag = svc.info_etag(image_id, service_id)
         if _not_modified(etag):
             response = _common(Response(status=304), etag, INFO_CACHE)
         else:
-            document = svc.info(image_id, f"{_base_url()}{PREFIX}/{image_id}")
+            document = svc.info(image_id, service_id)
             response = _common(jsonify(document), etag, INFO_CACHE)
     except IIIFError as error:
         return _error(error)
@@ -106,10 +113,16 @@ def image(image_id: str, region: str, size: str, rotation: str, quality_format: 
             response = Response(status=304)
         else:
             rendered = svc.render(image_id, plan)
-            if rendered.data is not None:
+            handle = None
+            if rendered.data is None:
+                try:
+                    handle = open(rendered.path, "rb")
+                except FileNotFoundError:  # evicted between render and open: make it again
+                    rendered = svc.render(image_id, plan)
+                    handle = open(rendered.path, "rb") if rendered.data is None else None
+            if handle is None:
                 response = Response(rendered.data, mimetype=rendered.mime)
             else:
-                handle = open(rendered.path, "rb")
                 response = Response(
                     wrap_file(request.environ, handle), mimetype=rendered.mime, direct_passthrough=True
                 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, send_file
+from flask import Blueprint, Response, abort, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header
 
 from viewer.context import runtime
 
@@ -43,6 +44,17 @@ def mime_of(name: str) -> str | None:
     return None
 
 
+def _ignore_unusable_range(environ: dict) -> None:
+    """RFC 9110 §14.2: a Range that cannot be parsed, is not in bytes or asks for several ranges (which
+    are not served here) is ignored and the whole file is sent; only a valid single range can get 416."""
+    header = environ.get("HTTP_RANGE")
+    if header is None:
+        return
+    parsed = parse_range_header(header)
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        environ.pop("HTTP_RANGE", None)
+
+
 @bp.route("/media/<sha256>/<name>")
 def derivative(sha256: str, name: str):
     mime = mime_of(name)
@@ -51,12 +63,15 @@ def derivative(sha256: str, name: str):
     path = runtime().store.derivative_path(sha256, name)
     if not path.is_file():
         abort(404)
+    _ignore_unusable_range(request.environ)
     try:
         response = send_file(path, mimetype=mime, conditional=True, etag=True, max_age=31536000)
+        response.headers["Cache-Control"] = IMMUTABLE
     except RequestedRangeNotSatisfiable:
-        # answered here, not by the app's HTML error page, so that Content-Range tells the size
-        response = Response(status=416, headers={"Content-Range": f"bytes */{path.stat().st_size}"})
-    response.headers["Cache-Control"] = IMMUTABLE
+        # answered here, not by the app's HTML error page, so that Content-Range tells the size;
+        # an error about one request's range is not the file, so nothing may cache it
+        response = Response(status=416, headers={"Content-Range": f"bytes */{path.stat().st_size}",
+                                                 "Cache-Control": "no-store"})
     response.headers["Accept-Ranges"] = "bytes"  # werkzeug says so only on 206 answers
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges"

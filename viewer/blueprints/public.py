@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, Response, abort, g, render_template, request
@@ -68,9 +69,23 @@ def item_qr(item_id: str):
 @bp.route("/mirador")
 def mirador():
     manifest = request.args.get("manifest", "")
-    if manifest and not manifest.startswith(("http://", "https://", "/")):
-        abort(400, "manifest must be an http(s) URL")
+    if manifest and not viewer_manifest_allowed(manifest):
+        abort(400, "manifest must be a path on this site (/iiif/...) or an absolute http(s) URL")
     return render_template("mirador.html", manifest=manifest)
+
+
+def viewer_manifest_allowed(value: str) -> bool:
+    """A path on this site or an absolute http(s) URL, judged by parsing as a browser would.
+
+    Browsers read ``//host/x`` and ``/\\host/x`` as other sites and drop tabs and newlines, so those are
+    refused rather than prefix-checked.
+    """
+    if len(value) > 2000 or any(ord(c) < 0x21 or c == "\\" or ord(c) == 0x7F for c in value):
+        return False
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https"):
+        return bool(parts.netloc) and parts.hostname is not None
+    return not parts.scheme and not parts.netloc and value.startswith("/") and not value.startswith("//")
 
 
 def _hall_covers(items, halls=()):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, current_app, send_from_directory
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 
@@ -16,15 +16,21 @@ PACKAGES = {
     "openseadragon": "openseadragon/build/openseadragon",
     "mirador": "mirador/dist",
     "model-viewer": "@google/model-viewer/dist",
-    "axe-core": "axe-core",
     "uppy": "uppy/dist",
     "uppy-locales": "@uppy/locales/dist",
+    "qr-scanner": "qr-scanner",
+}
+#: Test tools: served only by an app in TESTING mode (the browser tests), never in production.
+TEST_PACKAGES = {
+    "axe-core": "axe-core",
 }
 
 
 @bp.route("/<package>/<path:filename>")
 def asset(package: str, filename: str):
     folder = PACKAGES.get(package)
+    if folder is None and current_app.testing:
+        folder = TEST_PACKAGES.get(package)
     if folder is None:
         abort(404)
     response = send_from_directory(NODE_MODULES / folder, filename, max_age=7 * 24 * 3600)

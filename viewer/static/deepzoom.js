@@ -6,10 +6,11 @@
   var ids = JSON.parse(element.dataset.images || '[]');
   var strings = JSON.parse(element.dataset.strings || '{}');  // button labels in the page's language
   Object.keys(strings).forEach(function (key) { OpenSeadragon.setString(key, strings[key]); });
-  var sources = ids.map(function (id) { return '/iiif/3/' + id + '/info.json'; });
+  var root = element.dataset.root || '';  /* the site's sub-path, e.g. /museum */
+  var sources = ids.map(function (id) { return root + '/iiif/3/' + id + '/info.json'; });
   var viewer = OpenSeadragon({
     element: element,
-    prefixUrl: '/vendor/openseadragon/images/',
+    prefixUrl: root + '/vendor/openseadragon/images/',
     tileSources: sources,
     sequenceMode: sources.length > 1,
     showNavigator: window.innerWidth > 600,
