@@ -4,14 +4,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export JINSHI_HOME ?= $(CURDIR)/var
+# The demo has a home of its own: never a JINSHI_HOME (or database, index, queue) set for real work.
+# `make demo DEMO_HOME=/somewhere` puts it elsewhere.
+DEMO_HOME ?= $(CURDIR)/var
+DEMO_ENV := env -u JINSHI_DATABASE_URL -u JINSHI_SEARCH_URL -u JINSHI_QUEUE_URL JINSHI_HOME='$(DEMO_HOME)'
 # 2 test processes on 2 cores; override with `make test PYTEST_WORKERS=4`
 PYTEST_WORKERS ?= 2
 
 .PHONY: demo serve test setup setup-test system-test-deps bench clean
 
 demo: setup
-	$(BIN)/jinshi demo
+	$(DEMO_ENV) $(BIN)/jinshi demo
 
 serve: setup
 	$(BIN)/jinshi serve
@@ -34,13 +37,16 @@ node_modules/.installed: package.json package-lock.json
 
 setup-test: setup $(VENV)/.installed-test system-test-deps
 
-# Debian packages the tests drive for real: Chromium (browser tests), PostgreSQL
-# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts, nginx (deploy/nginx.conf).
+# Debian packages the tests drive for real: Chromium (browser tests), Redis (job queue), PostgreSQL
+# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts, nginx (deploy/nginx.conf)
+# and the public 3D models of assimp's test suite (the 3D handler is tested against them).
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	dpkg -s assimp-testmodels >/dev/null 2>&1 || missing="$$missing assimp-testmodels"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ "$${JINSHI_TEST_POSTGRES:-}" != skip ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing="$$missing postgresql"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

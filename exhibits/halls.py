@@ -5,6 +5,7 @@ is written, and every problem is reported with its line number.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,13 @@ from exhibits.db import Database
 from exhibits.models import Hall, Museum, Section
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: The keys each level of the file may have; any other key is a mistake, named with its line.
+KEYS = {
+    "the file": ("site", "museums"),
+    "a museum": ("slug", "title", "summary", "halls"),
+    "a hall": ("slug", "title", "summary", "sections"),
+    "a section": ("slug", "title", "summary"),
+}
 
 
 class HallsFileError(ValueError):
@@ -58,10 +66,18 @@ class _Reader:
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(f"line {node.start_mark.line + 1}: {message}")
 
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
+    def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...] | None = None) -> dict[str, yaml.Node] | None:
+        """The mapping's keys and value nodes; with ``keys``, any other key is named as a problem."""
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, f"{what} must be a mapping")
             return None
+        allowed = keys
+        if allowed is not None:
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value not in allowed:
+                    close = difflib.get_close_matches(str(key.value).lower(), allowed, n=1, cutoff=0.6)
+                    hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(allowed)})"
+                    self.fail(key, f"unknown key {key.value!r} in {what}{hint}")
         return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
@@ -118,14 +134,14 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
         raise HallsFileError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if root is None:
         raise HallsFileError(path, ["the file is empty"])
-    top = reader.mapping(root, "the file")
+    top = reader.mapping(root, "the file", KEYS["the file"])
     if top is None or "museums" not in top:
-        raise HallsFileError(path, reader.problems or ["line 1: missing top-level 'museums' list"])
+        raise HallsFileError(path, reader.problems + ["line 1: missing top-level 'museums' list"])
     museums: list[MuseumSpec] = []
     seen_halls: dict[str, int] = {}
     seen_museums: set[str] = set()
     for m_node in reader.sequence(top["museums"], "museums"):
-        m = reader.mapping(m_node, "a museum")
+        m = reader.mapping(m_node, "a museum", KEYS["a museum"])
         if m is None:
             continue
         slug = reader.slug(m, m_node, "museum")
@@ -134,7 +150,7 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
         seen_museums.add(slug or "")
         museum = MuseumSpec(slug or "", reader.langmap(m, "title", m_node, True), reader.langmap(m, "summary", m_node, False))
         for h_node in reader.sequence(m.get("halls"), "halls"):
-            h = reader.mapping(h_node, "a hall")
+            h = reader.mapping(h_node, "a hall", KEYS["a hall"])
             if h is None:
                 continue
             h_slug = reader.slug(h, h_node, "hall")
@@ -145,7 +161,7 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
             hall = HallSpec(h_slug or "", reader.langmap(h, "title", h_node, True), reader.langmap(h, "summary", h_node, False))
             seen_sections: set[str] = set()
             for s_node in reader.sequence(h.get("sections"), "sections"):
-                s = reader.mapping(s_node, "a section")
+                s = reader.mapping(s_node, "a section", KEYS["a section"])
                 if s is None:
                     continue
                 s_slug = reader.slug(s, s_node, "section")

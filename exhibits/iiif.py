@@ -24,7 +24,7 @@ from exhibits import links
 from exhibits.dimensions import with_english
 from exhibits.i18n import N_, langmap
 from exhibits.models import Asset, Hall, Item, Museum
-from exhibits.profile import FIELDS
+from exhibits.profile import FIELDS, language_of
 from exhibits.rights import rights_uri
 
 CanvasBuilder = Callable[[Item, Asset, str, int], list[Canvas]]
@@ -110,6 +110,9 @@ def metadata_entries(item: Item) -> list[KeyValueString]:
             value = with_english(value)
         if value:
             entries.append(KeyValueString(label=langmap(field.label), value=value))
+    for key, text in ((item.metadata_ or {}).get("extra") or {}).items():  # the CSV's extra columns
+        if text:
+            entries.append(KeyValueString(label={language_of(str(key)): [str(key)]}, value={language_of(str(text)): [str(text)]}))
     if item.date_start is not None or item.date_end is not None:
         entries.append(KeyValueString(label=langmap(N_("Date")), value={lang: [format_years(item.date_start, item.date_end, lang)] for lang in ("zh", "en")}))
     entries.append(KeyValueString(label=langmap(N_("Museum")), value=_label(item.museum.title, item.museum.slug)))

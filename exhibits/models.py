@@ -177,6 +177,15 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    #: Who asked for the job (an Identity's name); the job runs with that identity's permissions.
+    owner: Mapped[str] = mapped_column(String(128), default="", index=True)
+    #: Per-file results, the objects ``jinshi ingest --json`` prints (ingest.jobs keeps them).
+    files: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: The worker running it ("host:pid") and until when its claim holds without a heartbeat.
+    worker: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class User(Base):

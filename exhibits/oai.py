@@ -18,6 +18,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
 
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from exhibits import links
 from exhibits.i18n import langmap
 from exhibits.iiif import format_years
-from exhibits.models import Change, Hall, Item, Museum
+from exhibits.models import Asset, Change, Hall, Item, Museum, Section
 from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.states import Publication, is_visible
@@ -423,7 +424,8 @@ def _get_record(session: Session, repo: Repository, args: dict, root, now: datet
 def _latest_rows(session: Session, query: _Query, after: int, limit: int | None):
     newer = aliased(Change)
     conditions = [
-        Change.kind == "item", Change.id > after, Change.id <= query.snapshot,
+        # kind || '' : walk the primary key in id order (a page is a range of ids), not the kind index and a sort
+        Change.kind.concat("") == "item", Change.id > after, Change.id <= query.snapshot,
         ~exists().where(newer.kind == "item", newer.item_id == Change.item_id, newer.id > Change.id, newer.id <= query.snapshot),
     ]
     if query.since is not None:
@@ -479,14 +481,54 @@ def _list(session: Session, repo: Repository, args: dict, root, now: datetime, v
     return newest
 
 
-def _load_items(session: Session, ids: Iterable[str], prefix: str | None) -> dict[str, Item]:
-    options = [selectinload(Item.museum), selectinload(Item.hall), selectinload(Item.section)]
-    if prefix is not None:  # records (not bare headers) list the media
-        options.append(selectinload(Item.assets))
+@dataclass
+class _Record:
+    """The columns of an item that records need, read without the ORM (a page is hundreds of them)."""
+
+    id: str
+    title: dict
+    description: dict
+    metadata_: dict
+    object_type: str | None
+    date_start: int | None
+    date_end: int | None
+    accession_number: str | None
+    rights: str | None
+    state: str
+    publication: str
+    museum: Museum | None = None
+    hall: Hall | None = None
+    section: Section | None = None
+    assets: list = field(default_factory=list)
+
+
+def _load_items(session: Session, ids: Iterable[str], prefix: str | None) -> dict[str, _Record]:
     ids = list(ids)
     if not ids:
         return {}
-    return {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)).options(*options))}
+    rows = session.execute(select(
+        Item.id, Item.title, Item.description, Item.metadata_, Item.object_type, Item.date_start, Item.date_end,
+        Item.accession_number, Item.rights, Item.state, Item.publication, Item.museum_id, Item.hall_id, Item.section_id,
+    ).where(Item.id.in_(ids))).all()
+    museums = _by_id(session, Museum, {r.museum_id for r in rows})
+    halls = _by_id(session, Hall, {r.hall_id for r in rows if r.hall_id is not None})
+    sections = _by_id(session, Section, {r.section_id for r in rows if r.section_id is not None})
+    records = {
+        r.id: _Record(r.id, r.title or {}, r.description or {}, r.metadata_ or {}, r.object_type, r.date_start, r.date_end,
+                      r.accession_number, r.rights, r.state, r.publication, museums.get(r.museum_id),
+                      halls.get(r.hall_id), sections.get(r.section_id))
+        for r in rows
+    }
+    if prefix is not None:  # records (not bare headers) list the media
+        for asset in session.execute(select(
+                Asset.item_id, Asset.kind, Asset.mime, Asset.sha256, Asset.filename, Asset.width, Asset.height,
+                Asset.duration, Asset.language).where(Asset.item_id.in_(ids)).order_by(Asset.item_id, Asset.position)):
+            records[asset.item_id].assets.append(asset)
+    return records
+
+
+def _by_id(session: Session, model, ids: set) -> dict:
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
 
 def _public(change: Change, item: Item | None) -> bool:
@@ -549,6 +591,10 @@ def _lang_elements(parent, tag: str, value: dict | None) -> None:
                     element.set(XML_LANG, lang)
 
 
+_years = lru_cache(maxsize=4096)(format_years)
+_rights_uri = lru_cache(maxsize=1024)(rights_uri)
+
+
 def dublin_core(parent, item: Item, base: str):
     """Simple Dublin Core (``oai_dc``), each value with its ``xml:lang``."""
     dc = _dc_root(parent)
@@ -563,7 +609,7 @@ def dublin_core(parent, item: Item, base: str):
     if item.date_start is not None or item.date_end is not None:
         for lang in ("zh", "en"):
             element = S(dc, d + "date")
-            element.text = format_years(item.date_start, item.date_end, lang)
+            element.text = _years(item.date_start, item.date_end, lang)
             element.set(XML_LANG, lang)
     for profile_field in FIELDS:
         if profile_field.dc in ("type", "format", "coverage", "source"):
@@ -577,13 +623,13 @@ def dublin_core(parent, item: Item, base: str):
     S(dc, d + "relation").text = f"{base}/iiif/items/{item.id}/manifest"
     if item.rights:
         S(dc, d + "rights").text = _clean(item.rights)
-        uri = rights_uri(item.rights)
+        uri = _rights_uri(item.rights)
         if uri:
             S(dc, d + "rights").text = uri
     return dc
 
 
-def _assets(item: Item) -> list:
+def _assets(item) -> list:
     return item.assets if "assets" in item.__dict__ else []
 
 

@@ -8,22 +8,23 @@ _NAMED = {
     "cc0": "http://creativecommons.org/publicdomain/zero/1.0/",
     "public domain": "http://creativecommons.org/publicdomain/mark/1.0/",
     "pdm": "http://creativecommons.org/publicdomain/mark/1.0/",
-    "in copyright": "http://rightsstatements.org/vocab/InC/1.0/",
-    "inc": "http://rightsstatements.org/vocab/InC/1.0/",
-    "in copyright - educational use permitted": "http://rightsstatements.org/vocab/InC-EDU/1.0/",
-    "no known copyright": "http://rightsstatements.org/vocab/NKC/1.0/",
-    "copyright not evaluated": "http://rightsstatements.org/vocab/CNE/1.0/",
 }
-#: The twelve RightsStatements.org statements by their official names (rightsstatements.org/page/1.0/)
-_STATEMENTS = {
-    "In Copyright": "InC", "In Copyright - EU Orphan Work": "InC-OW-EU",
-    "In Copyright - Educational Use Permitted": "InC-EDU", "In Copyright - Non-Commercial Use Permitted": "InC-NC",
+#: The twelve RightsStatements.org statements (https://rightsstatements.org/page/1.0/): name → code.
+RIGHTS_STATEMENTS = {
+    "In Copyright": "InC",
+    "In Copyright - EU Orphan Work": "InC-OW-EU",
+    "In Copyright - Educational Use Permitted": "InC-EDU",
+    "In Copyright - Non-Commercial Use Permitted": "InC-NC",
     "In Copyright - Rights-holder(s) Unlocatable or Unidentifiable": "InC-RUU",
-    "No Copyright - Contractual Restrictions": "NoC-CR", "No Copyright - Non-Commercial Use Only": "NoC-NC",
-    "No Copyright - Other Known Legal Restrictions": "NoC-OKLR", "No Copyright - United States": "NoC-US",
-    "Copyright Not Evaluated": "CNE", "Copyright Undetermined": "UND", "No Known Copyright": "NKC",
+    "No Copyright - Contractual Restrictions": "NoC-CR",
+    "No Copyright - Non-Commercial Use Only": "NoC-NC",
+    "No Copyright - Other Known Legal Restrictions": "NoC-OKLR",
+    "No Copyright - United States": "NoC-US",
+    "Copyright Not Evaluated": "CNE",
+    "Copyright Undetermined": "UND",
+    "No Known Copyright": "NKC",
 }
-for _name, _code in _STATEMENTS.items():
+for _name, _code in RIGHTS_STATEMENTS.items():  # by name or by code, in any case
     _NAMED[_name.lower()] = _NAMED[_code.lower()] = f"http://rightsstatements.org/vocab/{_code}/1.0/"
 
 

@@ -25,6 +25,8 @@ class Settings:
     max_image_pixels: int = 400_000_000
     #: Largest upload or ingested file in bytes.
     max_file_bytes: int = 4 * 1024**3
+    #: Job queue: empty means huey's SQLite storage in ``home``; ``redis://…`` a shared Redis.
+    queue_url: str = ""
     #: Contact address harvesters see in OAI-PMH Identify (``JINSHI_ADMIN_EMAIL``).
     admin_email: str = ""
     #: Where booking mails go (``smtp://host:port?from=...``); empty: they wait in the outbox.
@@ -53,6 +55,7 @@ class Settings:
             secret_key=env.get("JINSHI_SECRET_KEY", ""),
             max_image_pixels=int(env.get("JINSHI_MAX_IMAGE_PIXELS", 400_000_000)),
             max_file_bytes=int(env.get("JINSHI_MAX_FILE_BYTES", 4 * 1024**3)),
+            queue_url=env.get("JINSHI_QUEUE_URL", ""),
             admin_email=env.get("JINSHI_ADMIN_EMAIL", "").strip(),
             smtp_url=env.get("JINSHI_SMTP_URL", ""),
             rate_limits=env.get("JINSHI_RATE_LIMITS", ""),
@@ -69,6 +72,7 @@ class Settings:
             database_url=self.database_url or f"sqlite:///{self.home / 'catalogue.sqlite3'}",
             search_url=self.search_url or str(self.home / "index"),
             secret_key=self.secret_key or self._stored_secret(),
+            queue_url=self.queue_url or f"sqlite:///{self.home / 'queue.sqlite3'}",
         )
 
     def _stored_secret(self) -> str:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from exhibits import changes
+from exhibits import editing
+from exhibits.identity import SYSTEM
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest.detect import Detected, detect, mislabelled
@@ -41,13 +45,15 @@ class FileResult:
     asset: int | None = None
     image_id: str | None = None
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        if self.image_id is None:
-            data.pop("image_id")
-        if self.error is None:
-            data.pop("error")
+        for key in ("image_id", "error"):
+            if data[key] is None:
+                data.pop(key)
+        if not self.warnings:
+            data.pop("warnings")
         return data
 
 
@@ -69,15 +75,110 @@ def ingest_batch(
     ``runtime`` provides ``.settings``, ``.db``, ``.store`` and ``.index``.
     Raises MetadataError (CSV refused, nothing ingested) or IngestError before any work.
     """
+    places: dict[str, tuple[int, int, int | None]] = {}
     if metadata is not None:
-        records = read_metadata(Path(metadata), museum=museum, hall=hall)
+        def check(found: list[ItemRecord]) -> list[tuple[int, str]]:
+            resolved, problems = _resolve_places(runtime, found)
+            places.update(resolved)
+            return problems
+
+        records = read_metadata(Path(metadata), museum=museum, hall=hall, check=check)
     else:
         records = records_from_paths([Path(p) for p in paths], museum, hall)
-    places = _check_places(runtime, records, metadata)
+        resolved, problems = _resolve_places(runtime, records)
+        if problems:
+            raise IngestError("; ".join(message for _, message in problems))
+        places.update(resolved)
+    index = _IndexBatch(runtime)
+    pending: list[ItemRecord] = []  # records without media, written in batched transactions
     for record in records:
-        yield from _ingest_item(runtime, record, places[record.id], draft, progress)
+        if not record.files:
+            pending.append(record)
+            if len(pending) >= WRITE_BATCH:
+                yield from _ingest_records(runtime, pending, places, draft, progress, index)
+                pending = []
+            continue
+        if pending:
+            yield from _ingest_records(runtime, pending, places, draft, progress, index)
+            pending = []
+        results = _ingest_guarded(runtime, record, places[record.id], draft, progress)
+        if any(r.status == "ingested" for r in results):
+            index.add([record.id])
+        yield from results
+    if pending:
+        yield from _ingest_records(runtime, pending, places, draft, progress, index)
     # even when every item was unchanged, leave the index caught up with the catalogue
-    _sync_index(runtime, [])
+    index.flush()
+
+
+#: Records without media written per catalogue transaction.
+WRITE_BATCH = 500
+#: The search index takes the items written so far at least this often (items, seconds).
+INDEX_BATCH, INDEX_SECONDS = 2000, 5.0
+
+
+class _IndexBatch:
+    """Items waiting for the search index, written in batches (one index commit each).
+
+    The catalogue is the truth; if the process dies before a flush, the index's sync marker
+    (search/sync.py) makes the next ingest or ``jinshi index rebuild`` catch these items up.
+    """
+
+    def __init__(self, runtime: Any) -> None:
+        self.runtime = runtime
+        self.ids: list[str] = []
+        self.since = time.monotonic()
+
+    def add(self, item_ids: list[str]) -> None:
+        if not self.ids:
+            self.since = time.monotonic()
+        self.ids.extend(item_ids)
+        if len(self.ids) >= INDEX_BATCH or time.monotonic() - self.since >= INDEX_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, []
+        _sync_index(self.runtime, ids)
+
+
+def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
+                    draft: bool, progress: Progress | None, index: _IndexBatch) -> list[FileResult]:
+    """Records without media: skip the unchanged ones, write the rest in one transaction.
+
+    If that transaction fails, each record is tried on its own, so one bad record fails alone.
+    """
+    fingerprints = {r.id: _fingerprint(r, []) for r in records}
+    try:
+        results: list[FileResult] = []
+        written: list[str] = []
+        with runtime.db.session() as session:
+            existing = {i.id: i for i in session.scalars(
+                select(Item).where(Item.id.in_([r.id for r in records])).options(selectinload(Item.assets)))}
+            for record in records:
+                if progress:
+                    progress(record.id)
+                item = existing.get(record.id)
+                if item is not None and item.state == ItemState.READY and item.source_hash == fingerprints[record.id]:
+                    results.append(FileResult(None, "unchanged", record.id))
+                    continue
+                _write_item_in(session, item, record, places[record.id], draft, fingerprints[record.id], [])
+                written.append(record.id)
+                results.append(FileResult(None, "ingested", record.id, warnings=list(record.warnings)))
+    except Exception:  # noqa: BLE001 - find the record that failed by trying each alone
+        log.warning("a batch of %d records failed; trying each on its own", len(records), exc_info=True)
+        results = []
+        for record in records:
+            one = _ingest_guarded(runtime, record, places[record.id], draft, None)
+            if any(r.status == "ingested" for r in one):
+                index.add([record.id])
+            results.extend(one)
+        return results
+    index.add(written)
+    return results
+
+
+def _fingerprint(record: ItemRecord, hashes: list[str]) -> str:
+    return hashlib.sha256((record.fingerprint() + repr(sorted(hashes))).encode()).hexdigest()
 
 
 def records_from_paths(paths: list[Path], museum: str | None, hall: str | None) -> list[ItemRecord]:
@@ -112,9 +213,23 @@ def slugify(text: str) -> str:
     return slug
 
 
-def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) -> dict[str, tuple[int, int, int | None]]:
-    """Resolve museum/hall/section slugs; refuse the batch listing every unknown one."""
-    problems: list[str] = []
+def check_places(runtime: Any, records: list[ItemRecord], source: Path | None = None) -> dict[str, tuple[int, int, int | None]]:
+    """Refuse records whose museum, hall or section is not defined, naming every one, before any work.
+
+    Raises MetadataError (with ``source``, the CSV) or IngestError (files without a CSV).
+    """
+    places, problems = _resolve_places(runtime, records)
+    if problems:
+        messages = [message for _, message in sorted(problems, key=lambda p: p[0])]
+        if source is not None:
+            raise MetadataError(source, messages)
+        raise IngestError("; ".join(messages))
+    return places
+
+
+def _resolve_places(runtime: Any, records: list[ItemRecord]) -> tuple[dict[str, tuple[int, int, int | None]], list[tuple[int, str]]]:
+    """Resolve museum/hall/section slugs; every unknown one is a problem ``(row, message)``."""
+    problems: list[tuple[int, str]] = []
     places: dict[str, tuple[int, int, int | None]] = {}
     with runtime.db.session() as session:
         museums = {m.slug: m.id for m in session.scalars(select(Museum))}
@@ -122,33 +237,64 @@ def _check_places(runtime: Any, records: list[ItemRecord], source: Path | None) 
         sections = {(s.hall_id, s.slug): s.id for s in session.scalars(select(Section))}
     for record in records:
         where = f"row {record.row}: " if record.row else f"{record.files[0].name}: "
+        row = record.row or 0
         museum_id = museums.get(record.museum)
         if museum_id is None:
-            problems.append(f"{where}museum {record.museum!r} is not defined (load it with 'jinshi halls load')")
+            problems.append((row, f"{where}museum {record.museum!r} is not defined (load it with 'jinshi halls load')"))
             continue
         if not record.hall:
-            problems.append(f"{where}hall is empty")
+            problems.append((row, f"{where}hall is empty"))
             continue
         hall = halls.get(record.hall)
         if hall is None or hall[1] != museum_id:
-            problems.append(f"{where}hall {record.hall!r} is not defined in museum {record.museum!r}")
+            problems.append((row, f"{where}hall {record.hall!r} is not defined in museum {record.museum!r}"))
             continue
         section_id = None
         if record.section:
             section_id = sections.get((hall[0], record.section))
             if section_id is None:
-                problems.append(f"{where}section {record.section!r} is not defined in hall {record.hall!r}")
+                problems.append((row, f"{where}section {record.section!r} is not defined in hall {record.hall!r}"))
                 continue
         places[record.id] = (museum_id, hall[0], section_id)
-    if problems:
-        if source is not None:
-            raise MetadataError(source, problems)
-        raise IngestError("; ".join(problems))
-    return places
+    return places, problems
+
+
+def _ingest_guarded(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool,
+                    progress: Progress | None) -> list[FileResult]:
+    """One item, whatever happens: an exception anywhere in its processing fails this item only.
+
+    Media handlers' own exceptions are caught per file in :func:`_ingest_item`; this catches the
+    rest (grouping, hashing, the catalogue write), logs the traceback (``jinshi ingest --verbose``)
+    and records the item as failed, so the batch goes on with the next item.
+    """
+    try:
+        return list(_ingest_item(runtime, record, place, draft, progress))
+    except Exception as exc:  # noqa: BLE001 - one item never sinks the batch
+        log.warning("item %s failed", record.id, exc_info=True)
+        reason = f"could not be processed ({_describe(exc)})"
+        kept = False
+        try:
+            kept = _mark_failed(runtime, record, place, reason)
+        except Exception:  # noqa: BLE001 - the catalogue itself is unreachable: report, go on
+            log.warning("item %s: its failure could not be recorded", record.id, exc_info=True)
+        notes = [_kept_note(record.id)] if kept else []
+        if not record.files:
+            return [FileResult(None, "failed", record.id, error=f"{record.id}: {reason}", warnings=notes)]
+        return [FileResult(str(p), "failed", record.id, error=f"{p.name}: {reason}", warnings=list(notes)) for p in record.files]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _kept_note(item_id: str) -> str:
+    return f"item {item_id} keeps its last good version (still online if it was published) until this is fixed"
 
 
 def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool, progress: Progress | None) -> Iterator[FileResult]:
     results: dict[Path, FileResult] = {}
+    warnings: dict[Path, list[str]] = {}
     detected: list[tuple[Path, Detected]] = []
     unknown: list[tuple[Path, Detected]] = []
     for path in record.files:
@@ -161,20 +307,19 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
         kind = detect(path)
         if kind.kind == "unknown":
             unknown.append((path, kind))
-        elif mislabelled(path, kind):
-            results[path] = FileResult(
-                str(path), "failed", record.id,
-                error=f"{path.name}: content is a {kind.label} but the name ends in '{path.suffix}'; rename the file and ingest again",
-            )
-        else:
-            detected.append((path, kind))
+            continue
+        if mislabelled(path, kind):
+            # content decides; the name only warns (as DROID and Siegfried report an extension mismatch)
+            warnings.setdefault(path, []).append(
+                f"{path.name}: the content is a {kind.label} but the name ends in '{path.suffix}'; ingested as {kind.label}")
+        detected.append((path, kind))
     media, orphans = group_files(detected, unknown)
     for path, reason in orphans:
         results[path] = FileResult(str(path), "failed", record.id, error=f"{path.name}: {reason}")
 
     hashes = {path: sha256_file(path) for path, _ in [*detected, *unknown]}  # read once: to skip and to store
     if not results:
-        fingerprint = hashlib.sha256((record.fingerprint() + repr(sorted(hashes.values()))).encode()).hexdigest()
+        fingerprint = _fingerprint(record, list(hashes.values()))
         if _unchanged(runtime, record.id, fingerprint):
             for path in record.files or [None]:
                 yield FileResult(str(path) if path else None, "unchanged", record.id)
@@ -196,10 +341,17 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
                 raise MediaError(f"{entry.detected.label} files are not supported yet")
             facts, companions = handler.process(runtime.store, runtime.settings, sha, entry)
             processed.append((entry, sha, size, facts, companions))
+            warnings.setdefault(entry.path, []).extend(
+                f"{entry.path.name}: {w}" for w in facts.info.get("warnings") or () if isinstance(w, str))
         except MediaError as exc:
             results[entry.path] = FileResult(str(entry.path), "failed", record.id, error=f"{entry.path.name}: {exc}")
         except OSError as exc:
             results[entry.path] = FileResult(str(entry.path), "failed", record.id, error=f"{entry.path.name}: cannot be read ({exc.strerror or exc})")
+        except Exception as exc:  # noqa: BLE001 - a library's bug in one file fails that file, not the batch
+            log.warning("%s: the %s handler failed", entry.path, entry.detected.kind, exc_info=True)
+            results[entry.path] = FileResult(
+                str(entry.path), "failed", record.id,
+                error=f"{entry.path.name}: could not be processed ({_describe(exc)}); 'jinshi ingest --verbose' shows the details")
         for path, _ in entry.companions:
             if path in results or entry.path in results:
                 results.setdefault(path, FileResult(str(path), "failed", record.id, error=f"{path.name}: its media file {entry.path.name} failed"))
@@ -208,19 +360,21 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
     if failures:
         companions_stored = [c.sha256 for *_, companions in processed for c in companions]
         _forget_originals(runtime, stored_here + companions_stored)
-        _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures))
+        kept = _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures))
         for path in record.files:
-            yield results.get(path) or FileResult(str(path), "failed", record.id, error=f"{path.name}: not ingested because another file of item {record.id} failed")
+            result = results.get(path) or FileResult(str(path), "failed", record.id, error=f"{path.name}: not ingested because another file of item {record.id} failed")
+            result.warnings = warnings.get(path, []) + ([_kept_note(record.id)] if kept else [])
+            yield result
         return
 
     assets = _write_item(runtime, record, place, draft, fingerprint, processed)
-    _sync_index(runtime, [record.id])
     by_path = {path: (asset_id, sha, kind) for path, asset_id, sha, kind in assets}
     if not record.files:
-        yield FileResult(None, "ingested", record.id)
-    for path in record.files:
+        yield FileResult(None, "ingested", record.id, warnings=list(record.warnings))
+    for index, path in enumerate(record.files):
         asset_id, sha, kind = by_path.get(path, (None, None, None))
-        yield FileResult(str(path), "ingested", record.id, asset_id, sha if kind == "image" else None)
+        notes = (list(record.warnings) if index == 0 else []) + warnings.get(path, [])
+        yield FileResult(str(path), "ingested", record.id, asset_id, sha if kind == "image" else None, warnings=notes)
 
 
 def _check_file(path: Path, max_bytes: int) -> str | None:
@@ -272,52 +426,70 @@ def _apply_record(item: Item, record: ItemRecord, place: tuple[int, int, int | N
     item.rights = record.rights
 
 
-def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> None:
-    """A new item is kept as 'failed' for the curator; a published one keeps its last good version."""
+def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> bool:
+    """A new item is kept as 'failed' for the curator; a ready one keeps its last good version.
+
+    Returns True when an earlier good version stays (still online if it was published); its
+    stored error tells the curator why the new version was not taken, until a later run succeeds.
+    """
     with runtime.db.session() as session:
         item = session.get(Item, record.id)
+        kept = item is not None and item.state == ItemState.READY
         if item is None:
             item = Item(id=record.id)
             _apply_record(item, record, place)
-            item.state = "failed"
+            item.state = ItemState.FAILED
             session.add(item)
-        elif item.state != "ready":
+        elif not kept:
             _apply_record(item, record, place)
-            item.state = "failed"
+            item.state = ItemState.FAILED
         item.error = reason[:10_000]
+        return kept
 
 
 def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprint: str | None, processed) -> list[tuple[Path, int, str, str]]:
     """Write the item and all its assets in one transaction, as 'ready'."""
-    written: list[tuple[Path, Asset]] = []
     with runtime.db.session() as session:
-        item = session.get(Item, record.id)
-        first_version = item is None or item.state != ItemState.READY
-        if item is None:
-            item = Item(id=record.id, position=record.row or 0)
-            session.add(item)
-        _apply_record(item, record, place)
+        return _write_item_in(session, session.get(Item, record.id), record, place, draft, fingerprint, processed)
+
+
+def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, draft: bool, fingerprint: str | None,
+                   processed) -> list[tuple[Path, int, str, str]]:
+    """The one place that writes an ingested item (``item``: the catalogue's row, or None) in ``session``."""
+    written: list[tuple[Path, Asset]] = []
+    first_version = item is None or item.state != ItemState.READY
+    # a changed row overwrites what curators edited: keep the record as it was, for the history
+    before = None if first_version else editing.snapshot(item)
+    if item is None:
+        item = Item(id=record.id, position=record.row or 0)
+        session.add(item)
+    _apply_record(item, record, place)
+    if item.assets:
         item.assets.clear()
         session.flush()
-        position = 0
-        for entry, sha, size, facts, companions in processed:
-            asset = _asset(sha, size, entry.path.name, facts, position)
-            item.assets.append(asset)
-            written.append((entry.path, asset))
+    if before is not None:
+        session.expire(item, ["section", "hall", "museum"])
+        editing.record_ingest_overwrite(session, SYSTEM, item, before)
+    position = 0
+    for entry, sha, size, facts, companions in processed:
+        asset = _asset(sha, size, entry.path.name, facts, position)
+        item.assets.append(asset)
+        written.append((entry.path, asset))
+        position += 1
+        for companion in companions:
+            extra = _asset(companion.sha256, companion.size, companion.path.name, companion.facts, position)
+            item.assets.append(extra)
+            written.append((companion.path, extra))
             position += 1
-            for companion in companions:
-                extra = _asset(companion.sha256, companion.size, companion.path.name, companion.facts, position)
-                item.assets.append(extra)
-                written.append((companion.path, extra))
-                position += 1
-        item.state = "ready"
-        item.error = None
-        if first_version:  # publication changes later only by an explicit publish or withdraw
-            item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
-        item.source_hash = fingerprint
-        changes.note_item(session, item)  # Create/Update/Delete for harvesters, only if the public sees it
-        session.flush()
-        return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
+    item.state = "ready"
+    item.error = None
+    if first_version:  # publication changes later only by an explicit publish or withdraw
+        item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
+    item.source_hash = fingerprint
+    changes.note_item(session, item)  # Create/Update/Delete for harvesters, only if the public sees it
+    if written:
+        session.flush()  # the assets' ids
+    return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
 
 
 def _asset(sha: str, size: int, filename: str, facts: AssetFacts, position: int) -> Asset:
@@ -338,5 +510,7 @@ def _sync_index(runtime: Any, item_ids: list[str]) -> None:
 
     try:
         reindex_items(runtime.db, runtime.index, item_ids)
-    except Exception:  # noqa: BLE001 - the index is repairable, the catalogue write stands
-        log.exception("search index update failed for %s; it will be repaired by the next ingest or 'jinshi index rebuild'", item_ids)
+    except Exception as exc:  # noqa: BLE001 - the index is repairable, the catalogue write stands
+        log.error("the search index was not updated (%s); the next ingest or 'jinshi index rebuild' catches it up",
+                  _describe(exc))
+        log.warning("search index update failed for %d items", len(item_ids), exc_info=True)

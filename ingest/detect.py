@@ -10,6 +10,8 @@ from pathlib import Path
 
 import puremagic
 
+from ingest.hookspecs import hookimpl
+
 HEAD = 4096
 
 
@@ -24,7 +26,21 @@ class Detected:
     label: str
 
 
-def _text_kind(head: bytes, suffix: str) -> Detected | None:
+def _mentions(path: Path, needles: tuple[bytes, ...], limit: int = 256 * 1024 * 1024) -> bool:
+    """Whether every one of ``needles`` occurs in the file (read in chunks, up to ``limit`` bytes)."""
+    missing = set(needles)
+    tail = b""
+    with open(path, "rb") as handle:
+        read = 0
+        while missing and read < limit and (chunk := handle.read(1024 * 1024)):
+            window = tail + chunk
+            missing = {n for n in missing if n not in window}
+            tail = window[-64:]
+            read += len(chunk)
+    return not missing
+
+
+def _text_kind(head: bytes, suffix: str, path: Path | None = None) -> Detected | None:
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -40,8 +56,12 @@ def _text_kind(head: bytes, suffix: str) -> Detected | None:
         return Detected("captions", "application/x-subrip", "srt", "SubRip subtitles")
     if re.match(r"^solid[ \t]", stripped) and "facet" in text:
         return Detected("model", "model/stl", "stl", "STL mesh (ASCII)")
-    if stripped.startswith("{") and '"asset"' in text and ("\"meshes\"" in text or "\"version\"" in text):
-        return Detected("model", "model/gltf+json", "gltf", "glTF model (JSON)")
+    if stripped.startswith("{"):
+        # a glTF names its "asset" (and version) anywhere in the object: large accessors may come first
+        if ('"asset"' in text and ('"meshes"' in text or '"version"' in text)) or (
+                path is not None and len(head) == HEAD and _mentions(path, (b'"asset"', b'"version"'))):
+            return Detected("model", "model/gltf+json", "gltf", "glTF model (JSON)")
+        return None
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if lines and sum(1 for line in lines[:50] if re.match(r"^(v|vt|vn|f|o|g|s|usemtl|mtllib)\s", line)) >= max(1, len(lines[:50]) // 2):
         if any(line.startswith("v ") for line in lines):
@@ -52,11 +72,20 @@ def _text_kind(head: bytes, suffix: str) -> Detected | None:
 
 
 def detect(path: Path) -> Detected:
-    """Identify a file by its first bytes."""
+    """Identify a file by its first bytes: the one content sniffer, through the plugins' ``sniff`` hook."""
+    from ingest.plugins import manager
+
     with open(path, "rb") as handle:
         head = handle.read(HEAD)
     if not head:
         return Detected("unknown", "application/octet-stream", "empty", "an empty (zero-byte) file")
+    found = manager().hook.sniff(path=path, head=head)
+    return found if found is not None else Detected("unknown", "application/octet-stream", "unknown", describe_unknown(path))
+
+
+@hookimpl(trylast=True)
+def sniff(path: Path, head: bytes) -> Detected | None:
+    """The built-in formats (a default plugin): images, 3D models, video, audio, caption files."""
     if head.startswith(b"\xff\xd8\xff"):
         return Detected("image", "image/jpeg", "jpeg", "JPEG image")
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -97,10 +126,7 @@ def detect(path: Path) -> Detected:
         count = int.from_bytes(head[80:84], "little")
         if count and 84 + 50 * count == path.stat().st_size:
             return Detected("model", "model/stl", "stl", "STL mesh (binary)")
-    textual = _text_kind(head, path.suffix.lower())
-    if textual:
-        return textual
-    return Detected("unknown", "application/octet-stream", "unknown", describe_unknown(path))
+    return _text_kind(head, path.suffix.lower(), path)
 
 
 def describe_unknown(path: Path) -> str:

@@ -18,7 +18,6 @@ from ingest.detect import MODEL_BUFFER, Detected
 from ingest.handlers import MediaFile
 from media.errors import MediaError
 
-MEDIA_KINDS = ("image", "model", "video", "audio")
 #: BCP 47-ish language tags in companion names: zh, en, zh-Hans, yue, en-GB
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2}$")
 
@@ -88,8 +87,11 @@ def group_files(
     ``unknown`` are files whose content was not recognised: one that a .gltf or .mtl of the
     item names (a glTF buffer) is the model's companion; any other is refused.
     """
-    media = [MediaFile(path, detected) for path, detected in files if detected.kind in MEDIA_KINDS]
-    others = [(path, detected) for path, detected in files if detected.kind not in MEDIA_KINDS]
+    from ingest.plugins import media_kinds
+
+    kinds = media_kinds()  # every registered kind is a media file; captions and companions join one
+    media = [MediaFile(path, detected) for path, detected in files if detected.kind in kinds]
+    others = [(path, detected) for path, detected in files if detected.kind not in kinds]
     models = [m for m in media if m.detected.kind == "model"]
     # .mtl and .gltf files name their textures and buffers; read them once
     named = " ".join(

@@ -461,8 +461,10 @@ def _load_file(path: Path, fmt: str, companions: _Companions, units: str | None,
         warnings.append(f"{len(others)} non-mesh geometries (points, lines) were left out")
 
     nan_vertices = nan_faces = degenerate = 0
+    attribute_repairs: dict[str, bool] = {}  # ordered set of messages: is it a warning?
     kept = []
     for mesh in meshes:
+        attribute_repairs.update(repair_attributes(mesh))
         faces = np.asarray(mesh.faces)
         if len(faces) and (faces.min() < 0 or faces.max() >= len(mesh.vertices)):
             raise MediaError("the mesh has faces that refer to vertices it does not have")
@@ -479,6 +481,7 @@ def _load_file(path: Path, fmt: str, companions: _Companions, units: str | None,
             mesh.visual = trimesh.visual.ColorVisuals(mesh)
         elif mesh.visual.kind == "texture" and _material_image(mesh.visual.material) is None:
             mesh.visual = _untextured(mesh)
+        attribute_repairs.update(repair_attributes(mesh))
         if len(mesh.faces) == 0:
             continue
         nondegenerate = mesh.nondegenerate_faces()
@@ -494,6 +497,10 @@ def _load_file(path: Path, fmt: str, companions: _Companions, units: str | None,
                        f"and the {nan_faces} faces that used them")
     if degenerate:
         repairs.append(f"removed {degenerate} degenerate (zero-area) faces")
+    for message, warn in attribute_repairs.items():
+        repairs.append(message)
+        if warn:
+            warnings.append(message)
     if not kept:
         raise MediaError("no usable triangles remain once invalid (NaN/infinite or degenerate) ones are removed")
     total_faces = sum(len(m.faces) for m in kept)
@@ -508,6 +515,60 @@ def _load_file(path: Path, fmt: str, companions: _Companions, units: str | None,
     if up not in ("Y", "Z"):
         raise ValueError(f"up axis must be 'Y' or 'Z', not {up!r}")
     return _Model(kept, fmt, unit, units is None and known_units is None, up, warnings, repairs)
+
+
+def repair_attributes(mesh) -> dict[str, bool]:
+    """Make every per-vertex and per-face attribute match the mesh, before trimesh indexes it.
+
+    trimesh indexes colours, texture coordinates and custom attributes by the vertex (or face)
+    mask when it merges or removes vertices; one whose length does not match (a glTF material's
+    single colour stored as "vertex colours", a COLOR_0 or TEXCOORD accessor of the wrong count)
+    raises IndexError deep inside ``merge_vertices``. A single colour is spread to every vertex;
+    any other mismatched attribute is dropped. Returns the messages (an ordered set), each with
+    whether it is a warning for the curator (a dropped attribute) or only a note of a repair.
+    """
+    import trimesh
+
+    messages: dict[str, bool] = {}
+    vertices, faces = len(mesh.vertices), len(mesh.faces)
+    visual = mesh.visual
+    data = getattr(visual, "_data", None)
+    if isinstance(visual, trimesh.visual.ColorVisuals) and data is not None:
+        for key, count, what in (("vertex_colors", vertices, "vertices"), ("face_colors", faces, "faces")):
+            if key not in data:
+                continue
+            values = np.asarray(data[key])
+            if values.ndim == 1 and len(values) in (3, 4):  # one colour for the whole mesh
+                rgba = np.append(values, 255)[:4] if len(values) == 3 else values
+                data[key] = np.tile(np.asarray(rgba, dtype=np.uint8), (count, 1))
+                messages[f"spread a single colour over the {count} {what}"] = False
+            elif values.ndim != 2 or len(values) != count:
+                del data[key]
+                messages[f"dropped {key.replace('_', ' ')} that do not match the mesh "
+                         f"({len(values)} values for {count} {what})"] = True
+    elif isinstance(visual, trimesh.visual.TextureVisuals):
+        uv = getattr(visual, "uv", None)
+        if uv is not None and (np.asarray(uv).ndim != 2 or len(uv) != vertices):
+            material = visual.material
+            mesh.visual = trimesh.visual.ColorVisuals(mesh)
+            colour = getattr(material, "main_color", None)
+            if colour is not None and len(colour) == 4:
+                mesh.visual.vertex_colors = np.tile(np.asarray(colour, dtype=np.uint8), (vertices, 1))
+            messages[f"dropped texture coordinates that do not match the mesh "
+                     f"({len(uv)} for {vertices} vertices); the model is ingested untextured"] = True
+    for key in list(getattr(mesh, "vertex_attributes", {}) or {}):
+        values = mesh.vertex_attributes[key]
+        if len(np.asarray(values)) != vertices:
+            del mesh.vertex_attributes[key]
+            messages[f"dropped vertex attribute {key} that does not match the mesh "
+                     f"({len(values)} values for {vertices} vertices)"] = True
+    for key in list(getattr(mesh, "face_attributes", {}) or {}):
+        values = mesh.face_attributes[key]
+        if len(np.asarray(values)) != faces:
+            del mesh.face_attributes[key]
+            messages[f"dropped face attribute {key} that does not match the mesh "
+                     f"({len(values)} values for {faces} faces)"] = True
+    return messages
 
 
 def _material_image(material):

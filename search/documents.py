@@ -68,6 +68,8 @@ def item_document(item) -> dict[str, Any]:
         "transcript": cues,
         "names": place_names(item),
         "updated": updated.isoformat() if updated else None,
+        # the CSV's own columns beyond the profile (DESIGN.md: kept as extra metadata), by column name
+        "extra": {str(k): str(v) for k, v in (meta.get("extra") or {}).items() if v not in (None, "")},
     }
     for name in PROFILE_FIELDS:
         doc[name] = _langmap(meta.get(name))
@@ -251,6 +253,7 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     title_text = _all_text(doc.get("title"))
     meta_parts = [_all_text(doc.get(name)) for name in PROFILE_FIELDS]
     meta_parts.append(doc.get("accession_number") or "")
+    meta_parts.extend((doc.get("extra") or {}).values())  # extra CSV columns are searchable
     meta_parts.append(object_type_text(doc))
     meta_parts.append(_all_text(doc.get("names")))
     known = " ".join(p for p in meta_parts if p)

@@ -84,3 +84,38 @@ def current_lang_is_english() -> bool:
     from viewer.i18n import current_language
 
     return current_language() == "en"
+
+
+def describe_staff(error: BookingError | None) -> str:
+    """Check-in and session answers for staff ("already checked in at 10:02", "this ticket is for 12-03")."""
+    if error is None:
+        return ""
+    p = error.params
+    staff_words = {
+        "forged": gettext("This QR code was not issued by us or was altered: refuse it."),
+        "already_checked_in": gettext("Already checked in at %(at)s.", at=p["at"].strftime("%H:%M") if p.get("at") else ""),
+        "wrong_day": gettext("This ticket is for another day: %(day)s.", day=p.get("day", "")),
+        "wrong_venue": gettext("This ticket is for another venue: %(venue)s.", venue=_pick(p.get("venue"))),
+        "not_confirmed": gettext("This booking is not confirmed (%(status)s).", status=p.get("status", "")),
+        "session_cancelled": gettext("This session is cancelled."),
+        "too_early": gettext("Too early: the session starts at %(starts)s.", starts=_when(p.get("starts"))),
+        "session_over": gettext("The session ended at %(ends)s.", ends=_when(p.get("ends"))),
+        "below_booked": gettext("%(held)s places are already booked: the capacity cannot be lower.", held=p.get("held")),
+        "ticket": gettext("No ticket has this code."),
+        "booking": gettext("No booking today at this venue for this document."),
+        "session": gettext("No such session."),
+        "capacity": gettext("Capacity must be a whole number from 0 to 100000."),
+    }
+    if error.code in staff_words:
+        return staff_words[error.code]
+    if isinstance(error, InvalidInput) and error.field == "code":
+        return gettext("Type or scan a ticket code.")
+    return describe(error)
+
+
+def _pick(value) -> str:
+    if not value:
+        return ""
+    from viewer.i18n import pick
+
+    return pick(value)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from viewer.runtime import Runtime
@@ -31,7 +32,23 @@ def progress_bar(enabled: bool = True) -> Progress:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command: a configured service that cannot be reached is one clear line and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from viewer.unreachable import describe_unreachable
+
+            line = describe_unreachable(exc)
+            if line is None:
+                raise
+            click.echo(f"Error {line}", err=True)  # one line, never wrapped
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Jinshi 金石: digital museum and intangible heritage exhibition system."""
 
@@ -43,16 +60,20 @@ def main() -> None:
 @click.option("--hall", help="Hall slug (default for rows without one).")
 @click.option("--draft", is_flag=True, help="Keep the items unpublished.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line and file.")
-def ingest(paths, metadata, museum, hall, draft, as_json) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Log each step, with the traceback of any file that fails.")
+def ingest(paths, metadata, museum, hall, draft, as_json, verbose) -> None:
     """Ingest files, or the files a metadata CSV lists."""
     from ingest.batch import IngestError, ingest_batch
     from ingest.metadata import MetadataError
     from media.images import limit_memory_growth
 
+    _log_to_stderr(verbose)
     limit_memory_growth()
     runtime = get_runtime()
     failed = 0
     counts = {"ingested": 0, "unchanged": 0, "failed": 0}
+    items: dict[str, str] = {}  # item -> its outcome: failed wins over ingested over unchanged
+    rank = {"unchanged": 0, "ingested": 1, "failed": 2}
     try:
         with progress_bar(enabled=not as_json) as bar:
             task = bar.add_task("ingest", total=None, current="")
@@ -60,10 +81,15 @@ def ingest(paths, metadata, museum, hall, draft, as_json) -> None:
                                    progress=lambda name: bar.update(task, advance=1, current=name))
             for result in results:
                 counts[result.status] += 1
+                if result.item is not None and rank[result.status] >= rank[items.get(result.item, "unchanged")]:
+                    items[result.item] = result.status
                 if as_json:
                     click.echo(json.dumps(result.to_json(), ensure_ascii=False))
-                elif result.status == "failed":
-                    bar.console.print(f"[red]failed[/red] {result.error}", markup=True, highlight=False)
+                else:
+                    if result.status == "failed":
+                        bar.console.print(f"[red]failed[/red] {result.error}", markup=True, highlight=False)
+                    for warning in result.warnings:
+                        bar.console.print(f"[yellow]warning[/yellow] {escape(warning)}", markup=True, highlight=False)
                 failed += result.status == "failed"
     except (MetadataError, IngestError) as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]
@@ -77,8 +103,36 @@ def ingest(paths, metadata, museum, hall, draft, as_json) -> None:
                 err.print(f"  {problem}", markup=False, highlight=False)
         sys.exit(1)
     if not as_json:
-        err.print(f"{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
+        by_item = {status: sum(1 for s in items.values() if s == status) for status in rank}
+        err.print(f"files: {counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed; "
+                  f"items: {by_item['ingested']} ingested, {by_item['unchanged']} unchanged, {by_item['failed']} failed",
+                  highlight=False)
     sys.exit(1 if failed else 0)
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """Log lines on standard error: with --verbose every step and traceback, otherwise errors only.
+
+    A file that fails is reported on its own line either way; its traceback is logged at WARNING,
+    so it shows only with --verbose.
+    """
+    import logging
+
+    from rich.logging import RichHandler
+
+    global _stderr_log
+    root = logging.getLogger()
+    if _stderr_log is None:
+        _stderr_log = RichHandler(console=err, show_path=False, rich_tracebacks=False)
+        _stderr_log.setFormatter(logging.Formatter("%(message)s"))
+        root.addHandler(_stderr_log)
+        logging.getLogger("pyvips").setLevel(logging.WARNING)  # one line per thread pool otherwise
+    _stderr_log.setLevel(logging.INFO if verbose else logging.ERROR)
+    if verbose and root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+_stderr_log = None
 
 
 @main.group()
@@ -160,21 +214,44 @@ def demo(host: str, port: int, workers: int, build_only: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
-def verify(as_json: bool) -> None:
-    """Fixity check: every original the catalogue names is present and still hashes to its name."""
+@click.option("--repair", is_flag=True, help="Re-make missing or damaged derivatives from the originals.")
+def verify(as_json: bool, repair: bool) -> None:
+    """Fixity check of the originals, check of their derivatives, files nothing refers to; --repair re-makes derivatives."""
     from ingest.fixity import verify_store
+    from ingest.repair import check_derivatives, repair_derivatives, unreferenced_files
+    from media.images import limit_memory_growth
 
     runtime = get_runtime()
     with progress_bar(enabled=not as_json) as bar:
-        task = bar.add_task("verify", total=None, current="")
+        task = bar.add_task("originals", total=None, current="")
         report = verify_store(runtime.db, runtime.store, progress=lambda sha: bar.update(task, advance=1, current=sha[:12]))
+        task = bar.add_task("derivatives", total=None, current="")
+        damage = check_derivatives(runtime.db, runtime.store, progress=lambda name: bar.update(task, advance=1, current=name))
+        if repair and damage:
+            limit_memory_growth()
+            task = bar.add_task("repair", total=len(damage), current="")
+            repaired = repair_derivatives(runtime, damage, progress=lambda sha: bar.update(task, advance=1, current=sha))
+        else:
+            repaired = [d.to_json() for d in damage]
+    report["derivatives"] = repaired
+    report["unreferenced"] = unreferenced_files(runtime.db, runtime.store)
+    broken = [d for d in repaired if not d.get("repaired")]
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
         click.echo(f"{report['checked']} originals checked, {len(report['problems'])} problems, {len(report['orphans'])} not in the catalogue")
         for problem in report["problems"]:
             click.echo(f"  {problem['sha256']}: {problem['problem']} (items: {', '.join(problem['items'])})")
-    sys.exit(1 if report["problems"] else 0)
+        fixed = len(repaired) - len(broken)
+        click.echo(f"{len(repaired)} originals with missing or damaged derivatives" + (f", {fixed} repaired" if repair else
+                   (" (run 'jinshi verify --repair' to re-make them)" if repaired else "")))
+        for entry in repaired:
+            state = "repaired" if entry.get("repaired") else entry.get("error") or "not repaired"
+            click.echo(f"  {entry['sha256']} ({entry['kind']}; items: {', '.join(entry['items'])}): {'; '.join(entry['problems'])}: {state}")
+        click.echo(f"{len(report['unreferenced'])} files in the store that nothing refers to")
+        for path in report["unreferenced"]:
+            click.echo(f"  {path}")
+    sys.exit(1 if report["problems"] or broken else 0)
 
 
 def _register_commands() -> None:
@@ -183,6 +260,7 @@ def _register_commands() -> None:
     from viewer.commands.export import export
     from viewer.commands.search_cmds import index, search
     from viewer.commands.items import items
+    from viewer.commands.uploads_cmds import uploads, worker
     from viewer.commands.users import user
 
     main.add_command(search)
@@ -191,6 +269,8 @@ def _register_commands() -> None:
     main.add_command(bookings)
     main.add_command(user)
     main.add_command(items)
+    main.add_command(uploads)
+    main.add_command(worker)
     main.add_command(export)
 
 

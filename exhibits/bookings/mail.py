@@ -74,7 +74,7 @@ def queue_booking_mail(session: OrmSession, keys: "Keys", booking: Booking, kind
     target = booking.session
     activity = target.activity
     ticket = f"{keys.base_url}/tickets/{booking.code}"
-    manage = f"{ticket}/manage?token={keys.signer.manage_token(booking.code)}"
+    manage = f"{ticket}?token={keys.signer.manage_token(booking.code)}"
     values = {
         "name": booking.name, "title": _pick(activity.title, lang), "venue": _pick(activity.venue.title, lang),
         "when": f"{target.starts:%Y-%m-%d %H:%M}–{target.ends:%H:%M}", "size": booking.size,

@@ -22,14 +22,14 @@ from typing import Any, Iterator, Mapping
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from exhibits import audit
 from exhibits.bookings import documents, mail
 from exhibits.bookings.documents import Document, DocumentError
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import (
-    Activity, Attendee, Booking, Claim, Session, Suspension, Venue, local_now,
+    Activity, Attendee, Booking, Claim, OutboxMail, Session, Suspension, Venue, local_now,
 )
 from exhibits.bookings.privacy import Hasher, mask, mask_phone
 from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
@@ -212,32 +212,42 @@ def bookable_state(activity: Activity, session: Session, now: datetime) -> str:
 # ---------------------------------------------------------------- booking
 
 def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None = None) -> Booked:
-    """Book ``request`` or raise InvalidInput / Refused; nothing is written unless the booking is taken."""
+    """Book ``request`` or raise InvalidInput / Refused; nothing is written unless the booking is taken.
+
+    The rules are checked first with plain reads; the write transaction (the only part that holds SQLite's write
+    lock) then takes the places and inserts the rows. A person booking twice at the same instant is stopped there
+    by the claims' unique index.
+    """
     now = now or local_now()
     hashes = [keys.hasher.document(p.document.id_type, p.document.number) for p in request.people]
+    with db.sessions() as session:
+        if request.request_key:
+            earlier = _by_request_key(session, request.request_key)
+            if earlier is not None:
+                return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
+        target = session.get(Session, request.session_id, options=[joinedload(Session.activity).joinedload(Activity.venue)])
+        if target is None:
+            raise InvalidInput("session", "unknown")
+        activity = target.activity
+        state = bookable_state(activity, target, now)
+        if state != "open":
+            raise Refused("closed", state=state, opens=opens_at(activity, target), closes=closes_at(activity, target))
+        if len(request.people) > activity.per_booking:
+            raise InvalidInput("party", "party_size", limit=activity.per_booking)
+        _check_ages(activity, target, request.people)
+        _check_suspended(session, activity.venue, hashes, now)
+        _check_duplicates(session, activity, target, hashes)
+        stale_offers = session.scalar(select(func.count()).select_from(Booking).where(
+            Booking.session_id == target.id, Booking.status == "offered", Booking.offer_expires <= now))
+        activity_id, day, waitlist_open = activity.id, target.starts.date(), activity.waitlist
+    size = len(request.people)
     try:
         with write_session(db) as session:
-            if request.request_key:
-                earlier = session.scalar(select(Booking).where(Booking.request_key == request.request_key))
-                if earlier is not None:
-                    return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
-            target = session.get(Session, request.session_id, options=[selectinload(Session.activity).selectinload(Activity.venue)])
-            if target is None:
-                raise InvalidInput("session", "unknown")
-            activity = target.activity
-            state = bookable_state(activity, target, now)
-            if state != "open":
-                raise Refused("closed", state=state, opens=opens_at(activity, target), closes=closes_at(activity, target))
-            if len(request.people) > activity.per_booking:
-                raise InvalidInput("party", "party_size", limit=activity.per_booking)
-            _check_ages(activity, target, request.people)
-            _check_suspended(session, activity.venue, hashes, now)
-            _check_duplicates(session, activity, target, hashes)
-            _expire_offers(session, keys, target, now)
-            size = len(request.people)
+            if stale_offers:
+                _expire_offers(session, keys, session.get(Session, target.id), now)
             if _take(session, target.id, size):
                 status = "confirmed"
-            elif activity.waitlist and request.waitlist:
+            elif waitlist_open and request.waitlist:
                 status = "waitlisted"
             else:
                 raise Refused("full")
@@ -252,22 +262,24 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
             ]
             session.add(booking)
             session.flush()
-            session.add_all(Claim(booking_id=booking.id, activity_id=activity.id, day=target.starts.date(), id_hash=h)
-                            for h in hashes)
+            session.add_all(Claim(booking_id=booking.id, activity_id=activity_id, day=day, id_hash=h) for h in hashes)
             session.flush()
             audit.record(session, None, f"booking.{status}", booking.code, session_id=target.id, size=size)
             if booking.email:
                 mail.queue_booking_mail(session, keys, booking, "confirmed" if status == "confirmed" else "waitlisted")
-            token = keys.signer.manage_token(booking.code)
-            return Booked(booking, token)
+            return Booked(booking, keys.signer.manage_token(booking.code))
     except IntegrityError:
         # Another request with the same person (or the same form key) committed first.
         if request.request_key:
-            with db.session() as session:
-                earlier = session.scalar(select(Booking).where(Booking.request_key == request.request_key))
+            with db.sessions() as session:
+                earlier = _by_request_key(session, request.request_key)
                 if earlier is not None:
                     return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
         raise Refused("duplicate") from None
+
+
+def _by_request_key(session: OrmSession, key: str) -> Booking | None:
+    return session.scalar(select(Booking).where(Booking.request_key == key))
 
 
 def _check_ages(activity: Activity, target: Session, people: list[Person]) -> None:
@@ -425,3 +437,57 @@ def accept_offer(db: Database, keys: Keys, code: str, token: str | None, now: da
         if booking.email:
             mail.queue_booking_mail(session, keys, booking, "confirmed")
         return booking
+
+
+# ---------------------------------------------------------------- personal data
+
+def anonymise(session: OrmSession, booking: Booking) -> None:
+    """Remove every personal datum of a booking; the counts (size, status, check-in times) stay for statistics."""
+    booking.name = ""
+    booking.phone_hash = booking.phone_masked = ""
+    if booking.email:
+        session.execute(delete(OutboxMail).where(OutboxMail.recipient == booking.email, OutboxMail.sent_at.is_(None)))
+    booking.email = ""
+    booking.request_key = None
+    booking.anonymised = True
+    for attendee in booking.attendees:
+        attendee.name = ""
+        attendee.id_hash = ""
+        attendee.id_masked = ""
+    session.execute(delete(Claim).where(Claim.booking_id == booking.id))
+
+
+def erase(db: Database, keys: Keys, code: str, token: str | None, now: datetime | None = None) -> Booking:
+    """The visitor's right to delete: an active booking is cancelled first, then its personal data removed."""
+    now = now or local_now()
+    booking = None
+    with write_session(db) as session:
+        booking = _manage(session, keys, code, token)
+        if booking.status in ACTIVE and booking.session.ends > now:
+            if booking.status in HOLDING and now >= cancel_until(booking.session.activity, booking.session) \
+                    and booking.session.state == "open":
+                raise Refused("cancel_closed", until=cancel_until(booking.session.activity, booking.session))
+            release(session, keys, booking, "cancelled", now)
+        anonymise(session, booking)
+        audit.record(session, None, "booking.erase", booking.code, session_id=booking.session_id)
+    return booking
+
+
+def purge(db: Database, retention_days: int, now: datetime | None = None) -> int:
+    """Anonymise the bookings of sessions that ended more than ``retention_days`` ago (``jinshi bookings purge``)."""
+    now = now or local_now()
+    cutoff = now - timedelta(days=retention_days)
+    count = 0
+    with write_session(db) as session:
+        old = session.scalars(select(Booking).join(Session, Session.id == Booking.session_id)
+                              .where(Session.ends < cutoff, Booking.anonymised.is_(False))
+                              .options(selectinload(Booking.attendees))).all()
+        for booking in old:
+            anonymise(session, booking)
+            count += 1
+        # suspensions that ended are no longer needed either
+        session.execute(delete(Suspension).where(Suspension.until < cutoff))
+        session.execute(delete(OutboxMail).where(OutboxMail.created < cutoff))
+        if count:
+            audit.record(session, None, "bookings.purge", "", bookings=count, retention_days=retention_days)
+    return count

@@ -43,6 +43,7 @@ from typing import Callable
 
 DEMO_DIR = Path(__file__).parent
 HALLS_FILE = DEMO_DIR / "halls.yaml"
+ACTIVITIES_FILE = DEMO_DIR / "activities.yaml"
 ITEMS_CSV = DEMO_DIR / "items.csv"
 MEDIA_CSV = DEMO_DIR / "items_media.csv"  # optional, see the module docstring
 
@@ -80,6 +81,7 @@ def build_demo(runtime, progress=None) -> dict:
 
     Returns ``{"ingested": n, "unchanged": n, "failed": [{"file": ..., "error": ...}], "source": path}``.
     """
+    from exhibits.bookings.activities import load_activities
     from exhibits.halls import load_halls
     from ingest.batch import ingest_batch
 
@@ -109,6 +111,7 @@ def build_demo(runtime, progress=None) -> dict:
         _write_rows(extra_rows, metadata[-1])
 
     load_halls(runtime.db, HALLS_FILE)
+    load_activities(runtime.db, ACTIVITIES_FILE)
 
     summary: dict = {"ingested": 0, "unchanged": 0, "failed": [], "source": str(out_dir)}
     for csv_path in metadata:

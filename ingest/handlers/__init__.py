@@ -1,14 +1,14 @@
 """Media handlers: one per kind of media file, registered by kind.
 
 A handler turns a stored original into derivatives and returns the facts the catalogue
-records (:class:`AssetFacts`). Handlers for 3D models, video and audio register
-themselves here the same way the image handler does.
+records (:class:`AssetFacts`). Each handler module is a default plugin that declares its
+kind through the ``media_kinds`` hook (``ingest.hookspecs``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from exhibits.settings import Settings
 from ingest.detect import Detected
@@ -54,32 +54,9 @@ class Handler(Protocol):
         """
 
 
-HANDLERS: dict[str, Handler] = {}
-
-
-def register(kind: str) -> Callable[[type], type]:
-    def decorator(cls: type) -> type:
-        HANDLERS[kind] = cls()
-        return cls
-
-    return decorator
-
-
 def handler_for(kind: str) -> Handler | None:
-    _load_builtin_handlers()
-    return HANDLERS.get(kind)
+    """The handler of a media kind, from the plugin registry (``ingest.plugins``)."""
+    from ingest.plugins import media_kind
 
-
-def _load_builtin_handlers() -> None:
-    if HANDLERS:
-        return
-    from ingest.handlers import image  # noqa: F401  (registers itself)
-
-    try:  # handlers of other media kinds, when present
-        from ingest.handlers import model3d  # noqa: F401
-    except ImportError:
-        pass
-    try:
-        from ingest.handlers import av  # noqa: F401
-    except ImportError:
-        pass
+    found = media_kind(kind)
+    return found.handler if found is not None else None

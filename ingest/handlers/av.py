@@ -6,7 +6,8 @@ from pathlib import Path
 
 from exhibits.settings import Settings
 from ingest.grouping import Track, companion_track
-from ingest.handlers import AssetFacts, Companion, MediaFile, register
+from ingest.handlers import AssetFacts, Companion, MediaFile
+from ingest.hookspecs import MediaKind, hookimpl
 from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
 from media.av import Cue, cue_plain_text, make_audio_derivatives, make_video_derivatives, read_captions, to_webvtt
 from media.errors import MediaError
@@ -71,7 +72,6 @@ class _AVHandler:
         return main, companions
 
 
-@register("video")
 class VideoHandler(_AVHandler):
     kind = "video"
     derivatives = VIDEO_DERIVATIVES
@@ -80,10 +80,17 @@ class VideoHandler(_AVHandler):
         return make_video_derivatives(source, out)
 
 
-@register("audio")
 class AudioHandler(_AVHandler):
     kind = "audio"
     derivatives = AUDIO_DERIVATIVES
 
     def make(self, source: Path, out) -> dict:
         return make_audio_derivatives(source, out)
+
+
+@hookimpl
+def media_kinds() -> list[MediaKind]:
+    return [
+        MediaKind("video", VideoHandler(), derivatives=tuple(VIDEO_DERIVATIVES), still="poster.jpg", served=tuple(VIDEO_DERIVATIVES)),
+        MediaKind("audio", AudioHandler(), derivatives=tuple(AUDIO_DERIVATIVES), still="waveform.png", served=tuple(AUDIO_DERIVATIVES)),
+    ]

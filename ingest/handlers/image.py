@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from exhibits.settings import Settings
-from ingest.handlers import AssetFacts, Companion, MediaFile, register
+from ingest.handlers import AssetFacts, Companion, MediaFile
+from ingest.hookspecs import MediaKind, hookimpl
 from media.images import make_pyramid, probe_image
 from media.store import MediaStore
 
 
-@register("image")
 class ImageHandler:
+    derivatives = ["pyramid.tif"]
+
     def process(self, store: MediaStore, settings: Settings, sha256: str, media: MediaFile) -> tuple[AssetFacts, list[Companion]]:
         source = store.original_path(sha256)
         info = probe_image(source, settings.max_image_pixels)
@@ -26,3 +28,8 @@ class ImageHandler:
             info={"format": info.format, "bands": info.bands, "bits": info.bits, "interpretation": info.interpretation},
         )
         return facts, []
+
+
+@hookimpl
+def media_kinds() -> list[MediaKind]:
+    return [MediaKind("image", ImageHandler(), derivatives=tuple(ImageHandler.derivatives))]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from exhibits.settings import Settings
-from ingest.handlers import AssetFacts, Companion, MediaFile, register
+from ingest.handlers import AssetFacts, Companion, MediaFile
+from ingest.hookspecs import MediaKind, hookimpl
 from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
 from media.models3d import make_model_derivatives
 from media.store import MediaStore
@@ -18,8 +19,9 @@ def _role(detected) -> str:
     return "companion"
 
 
-@register("model")
 class ModelHandler:
+    derivatives = DERIVATIVES
+
     def process(self, store: MediaStore, settings: Settings, sha256: str, media: MediaFile) -> tuple[AssetFacts, list[Companion]]:
         source = store.original_path(sha256)
         with StoredCompanions(store, settings.max_file_bytes) as stored:
@@ -45,3 +47,9 @@ class ModelHandler:
                 save_facts(store, sha256, facts, key)
         facts = {**facts, "companions": sorted(files)}
         return AssetFacts(kind="model", mime=media.detected.mime, info=facts), companions
+
+
+@hookimpl
+def media_kinds() -> list[MediaKind]:
+    return [MediaKind("model", ModelHandler(), derivatives=tuple(DERIVATIVES), still="thumbnail.jpg",
+                      served=("model.glb", "model-web.glb", "thumbnail.jpg"))]

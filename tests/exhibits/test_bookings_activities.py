@@ -94,3 +94,15 @@ def test_reload_updates_in_place_and_keeps_booked_sessions(runtime, tmp_path):
         assert capacities == {25}
         total = s.scalar(select(func.count()).select_from(Session).join(Activity).where(Activity.slug == "paper-cutting"))
     assert total == 12 + 1  # days 5..10 × 2, plus the booked one kept
+
+
+def test_the_demo_activities_file_stays_bookable(runtime):
+    from exhibits.bookings import catalogue
+    from exhibits.bookings.activities import load_activities
+    from ingest.demo import ACTIVITIES_FILE
+
+    counts = load_activities(runtime.db, ACTIVITIES_FILE)
+    assert counts["venues"] == 2 and counts["activities"] == 4 and not counts["warnings"]
+    with runtime.db.session() as s:
+        states = {v.session.activity.slug for v in catalogue.sessions(s) if v.state == "open"}
+    assert {"timed-entry", "paper-cutting", "niuge-performance"} <= states

@@ -68,3 +68,31 @@ def test_cli_halls_load(cli, halls_file, tmp_path):
     result = cli("halls", "load", str(bad))
     assert result.exit_code == 1
     assert "line 2: missing title" in result.output
+
+
+def test_a_misspelt_key_is_named_with_its_line_and_the_likely_key():
+    text = """\
+museums:
+  - slug: copper
+    title: {zh: 铜博物馆, en: Copper}
+    hals:
+      - slug: mirrors
+        title: {zh: 铜镜}
+  - slug: ich
+    titel: {zh: 非遗馆}
+    halls:
+      - slug: crafts
+        title: {zh: 技艺}
+        sections:
+          - slug: carving
+            title: {zh: 铜雕}
+            colour: red
+"""
+    with pytest.raises(HallsFileError) as info:
+        parse_halls(text)
+    assert info.value.problems == [
+        "line 4: unknown key 'hals' in a museum; did you mean 'halls'?",
+        "line 8: unknown key 'titel' in a museum; did you mean 'title'?",
+        "line 7: missing title (a mapping like {zh: ..., en: ...})",
+        "line 15: unknown key 'colour' in a section (known keys: slug, title, summary)",
+    ]

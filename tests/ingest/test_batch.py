@@ -37,7 +37,7 @@ def batch(tmp_path):
         "cu-record,copper,mirrors,,无图记录,Record only,,,,,,,,,TL-4,,,,",
         "bad-truncated,copper,mirrors,,残,Truncated,,,,,,,,,,,,,images/truncated.jpg",
         "bad-empty,copper,mirrors,,空,Empty,,,,,,,,,,,,,images/empty.jpg",
-        "bad-label,copper,mirrors,,错名,Mislabelled,,,,,,,,,,,,,images/png-named.jpg",
+        "cu-label,copper,mirrors,,错名,Mislabelled,,,,,,,,,,,,,images/png-named.jpg",
         "bad-pdf,copper,mirrors,,文档,PDF,,,,,,,,,,,,,images/report.jpg",
         "bad-bomb,copper,mirrors,,炸弹,Bomb,,,,,,,,,,,,,images/bomb.png",
         "bad-missing,copper,mirrors,,缺失,Missing,,,,,,,,,,,,,images/nowhere.jpg",
@@ -53,16 +53,19 @@ def results_by_item(results):
 def test_batch_ingests_good_files_and_reports_each_bad_one(museum_runtime, batch):
     results = list(ingest_batch(museum_runtime, metadata=batch / "batch.csv"))
     by_file = {Path(r.file).name if r.file else r.item: r for r in results}
-    for name in ("ding.jpg", "mirror.png", "scan16.tif", "cmyk.jpg"):
+    for name in ("ding.jpg", "mirror.png", "scan16.tif", "cmyk.jpg", "png-named.jpg"):
         assert by_file[name].status == "ingested", by_file[name]
         assert by_file[name].image_id and len(by_file[name].image_id) == 64
         assert by_file[name].asset is not None
     assert by_file["cu-record"].status == "ingested"
-    errors = {name: by_file[name].error for name in ("truncated.jpg", "empty.jpg", "png-named.jpg", "report.jpg", "bomb.png", "nowhere.jpg")}
+    # content decides: a PNG named .jpg is ingested as a PNG, and the name only warns
+    assert by_file["png-named.jpg"].warnings == [
+        "png-named.jpg: the content is a PNG image but the name ends in '.jpg'; ingested as PNG image"]
+    assert by_file["ding.jpg"].warnings == []
+    errors = {name: by_file[name].error for name in ("truncated.jpg", "empty.jpg", "report.jpg", "bomb.png", "nowhere.jpg")}
     assert all(by_file[name].status == "failed" for name in errors)
     assert errors["truncated.jpg"].startswith("truncated.jpg: ") and "truncated" in errors["truncated.jpg"].lower()
     assert errors["empty.jpg"] == "empty.jpg: the file is empty (0 bytes)"
-    assert "PNG image" in errors["png-named.jpg"] and "'.jpg'" in errors["png-named.jpg"]
     assert "Portable Document Format file (.pdf)" in errors["report.jpg"] and "unsupported file" in errors["report.jpg"]
     assert "100000×100000" in errors["bomb.png"] or "100000x100000" in errors["bomb.png"]
     assert errors["nowhere.jpg"] == "nowhere.jpg: file not found"

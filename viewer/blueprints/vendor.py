@@ -16,6 +16,9 @@ PACKAGES = {
     "openseadragon": "openseadragon/build/openseadragon",
     "mirador": "mirador/dist",
     "model-viewer": "@google/model-viewer/dist",
+    "uppy": "uppy/dist",
+    "uppy-locales": "@uppy/locales/dist",
+    "qr-scanner": "qr-scanner",
 }
 #: Test tools: served only by an app in TESTING mode (the browser tests), never in production.
 TEST_PACKAGES = {

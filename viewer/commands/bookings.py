@@ -55,3 +55,30 @@ def send_mail() -> None:
     counts = deliver(runtime.db, runtime.settings.smtp_url, limit=10_000)
     click.echo(f"{counts['sent']} sent, {counts['failed']} failed")
     sys.exit(1 if counts["failed"] else 0)
+
+
+@bookings.command("close-out")
+def close_out_cmd() -> None:
+    """After sessions end: record no-shows and apply each venue's suspension policy (run from cron)."""
+    from exhibits.bookings.checkin import close_out
+    from exhibits.bookings.service import Keys, expire_offers
+
+    runtime = _runtime()
+    expired = expire_offers(runtime.db, Keys.from_secret(runtime.settings.secret_key, runtime.settings.base_url))
+    counts = close_out(runtime.db)
+    click.echo(f"{counts['sessions']} sessions closed, {counts['noshows']} no-shows, {counts['suspended']} suspended, "
+               f"{expired} waiting-list offers expired")
+
+
+@bookings.command("purge")
+@click.option("--retention-days", type=click.IntRange(1, 3650), default=180, show_default=True,
+              help="Keep personal data this many days after a session ends.")
+def purge_cmd(retention_days: int) -> None:
+    """Anonymise bookings whose session ended more than --retention-days ago (names, numbers, mail addresses)."""
+    from exhibits.bookings.checkin import close_out
+    from exhibits.bookings.service import purge
+
+    runtime = _runtime()
+    close_out(runtime.db)  # no-shows are counted before the numbers go
+    count = purge(runtime.db, retention_days)
+    click.echo(f"{count} bookings anonymised (sessions ended more than {retention_days} days ago)")

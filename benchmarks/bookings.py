@@ -1,0 +1,200 @@
+"""Booking benchmark: the production server (gunicorn, as ``jinshi serve`` runs it) on loopback, hammered by
+concurrent booking requests, each from a different person with a valid resident ID number.
+
+    .venv/bin/python benchmarks/bookings.py [--concurrency 50] [--requests 2000] [--workers 2] [--database-url URL]
+
+Two scenarios:
+
+* **rush**: one popular session (release time), ``--capacity`` places (default 500), ``--requests`` requests
+  without the waiting list: the first ``capacity`` are confirmed, the rest are refused (409 full);
+* **spread**: 100 sessions of 20 places, the requests spread at random over them.
+
+Prints per scenario: requests/s (every answered booking request: a confirmation or a refusal is the same work for
+the server), confirmed bookings/s, p50/p95/max latency, HTTP statuses, and confirmed versus capacity per session
+(oversold must be 0), plus the load average before and after (the machine is shared: figures are only comparable
+at similar load). ``JINSHI_RATE_LIMITS=off`` for the server; default database SQLite in a temporary JINSHI_HOME.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import date, timedelta
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from exhibits.bookings.documents import check_character  # noqa: E402
+
+ACTIVITIES = """\
+venues:
+  - slug: bench-venue
+    title: {{zh: 压测场馆, en: Benchmark venue}}
+    activities:
+      - slug: rush
+        title: {{zh: 热门场次, en: Popular session}}
+        capacity: {capacity}
+        per_booking: 1
+        opens_days_before: 30
+        waitlist: false
+        sessions: {{dates: [today+1], times: ["10:00-11:00"]}}
+      - slug: spread
+        title: {{zh: 多场次, en: Many sessions}}
+        capacity: 20
+        per_booking: 1
+        opens_days_before: 30
+        waitlist: false
+        sessions: {{days: [mon, tue, wed, thu, fri, sat, sun], times: ["08:00-08:30", "09:00-09:30", "10:00-10:30", "11:00-11:30", "13:00-13:30"], from: today+1, to: today+20}}
+"""
+
+
+def resident(n: int) -> str:
+    first = f"3407021990{1 + n // 28000 % 12:02d}{1 + n // 1000 % 28:02d}{n % 1000:03d}"
+    return first + check_character(first)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(port: int, bodies: list[dict], concurrency: int) -> tuple[list[float], Counter, float]:
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    queue = list(enumerate(bodies))
+    queue.reverse()
+
+    def worker() -> None:
+        conn = HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                _, body = queue.pop()
+            data = json.dumps(body).encode()
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/bookings", body=data, headers={"Content-Type": "application/json"})
+                response = conn.getresponse()
+                answer = json.loads(response.read() or b"{}")
+                status = f"{response.status} {answer.get('status') or answer.get('error')}"
+            except (OSError, ValueError) as exc:
+                conn.close()
+                conn = HTTPConnection("127.0.0.1", port, timeout=120)
+                status = f"error {type(exc).__name__}"
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, statuses, time.perf_counter() - began
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--capacity", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="jinshi-bench-bookings-"))
+    env = dict(os.environ, JINSHI_HOME=str(home), JINSHI_RATE_LIMITS="off", JINSHI_SECRET_KEY="bench",
+               PYTHONPATH=str(ROOT))
+    if args.database_url:
+        env["JINSHI_DATABASE_URL"] = args.database_url
+    (home / "activities.yaml").write_text(ACTIVITIES.format(capacity=args.capacity), encoding="utf-8")
+    jinshi = [sys.executable, "-c", "from viewer.cli import main; main()"]
+    subprocess.run(jinshi + ["activities", "load", str(home / "activities.yaml")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen(jinshi + ["serve", "--port", str(port), "--workers", str(args.workers)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(600):
+            try:
+                conn = HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/activities")
+                sessions = json.loads(conn.getresponse().read())
+                break
+            except (OSError, ValueError):
+                time.sleep(0.2)
+        else:
+            raise SystemExit("the server did not start")
+
+        def sessions_of(slug: str) -> list[dict]:
+            conn = HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", f"/api/activities/{slug}/sessions?to={(date.today() + timedelta(days=60)).isoformat()}")
+            return json.loads(conn.getresponse().read())
+
+        rush = sessions_of("rush")
+        spread = sessions_of("spread")[:100]
+        print(f"gunicorn {args.workers} workers × 4 threads, database {args.database_url or 'SQLite (WAL)'}, "
+              f"concurrency {args.concurrency}, {os.cpu_count()} cores, load average before {loadavg()}")
+        person = 0
+        scenarios = []
+        rush_bodies = []
+        for _ in range(args.requests):
+            rush_bodies.append({"session": rush[0]["id"], "name": "压测", "phone": "13800000000", "id_type": "resident",
+                                "id_number": resident(person), "waitlist": False})
+            person += 1
+        scenarios.append(("rush (1 session, %d places)" % args.capacity, rush_bodies, {rush[0]["id"]: args.capacity}))
+        rng = random.Random(7)
+        spread_bodies = []
+        for _ in range(args.requests):
+            spread_bodies.append({"session": rng.choice(spread)["id"], "name": "压测", "phone": "13800000000",
+                                  "id_type": "resident", "id_number": resident(person), "waitlist": False})
+            person += 1
+        scenarios.append(("spread (100 sessions × 20 places)", spread_bodies, {s["id"]: 20 for s in spread}))
+        for name, bodies, capacities in scenarios:
+            latencies, statuses, wall = run(port, bodies, args.concurrency)
+            confirmed = sum(n for s, n in statuses.items() if s.endswith("confirmed"))
+            after = {s["id"]: s for s in sessions_of("rush") + sessions_of("spread")}
+            oversold = sum(max(0, (capacities[sid] - after[sid]["remaining"]) - capacities[sid]) for sid in capacities)
+            booked = sum(capacities[sid] - after[sid]["remaining"] for sid in capacities)
+            print(f"\n{name}: {len(bodies)} requests in {wall:.1f} s")
+            print(f"  {len(bodies) / wall:.0f} requests/s, {confirmed / wall:.0f} confirmed bookings/s")
+            print(f"  latency p50 {pct(latencies, .5):.0f} ms, p95 {pct(latencies, .95):.0f} ms, max {max(latencies) * 1000:.0f} ms")
+            print(f"  statuses {dict(statuses)}")
+            print(f"  confirmed {confirmed}, places taken {booked}, capacity {sum(capacities.values())}, "
+                  f"remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}, oversold {oversold}")
+        print(f"\nload average after {loadavg()}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""``POST /curator/api/jobs`` (turn uploads into an ingest job), ``GET /curator/api/jobs/<id>`` (its progress)
+and ``POST /curator/api/jobs/<id>/retry`` (again, with failed files replaced). The work is in ingest.jobs."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from exhibits.identity import PermissionDenied
+from ingest import jobs
+from ingest.queue import JobQueue
+from viewer.auth import api_auth, current_identity
+from viewer.context import base_url, runtime
+from viewer.limits import limit
+
+bp = Blueprint("jobs_api", __name__, url_prefix="/curator/api/jobs")
+
+
+def queue() -> JobQueue:
+    if "jinshi.queue" not in current_app.extensions:
+        current_app.extensions["jinshi.queue"] = JobQueue(runtime().settings)
+    return current_app.extensions["jinshi.queue"]
+
+
+def _refused(status: int, problems: list[str]) -> Response:
+    response = jsonify(error="; ".join(problems), problems=problems, status=status)
+    response.status_code = status
+    return response
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise jobs.JobError(400, ["the request body must be a JSON object"])
+    return body
+
+
+@bp.post("")
+@api_auth
+@limit("upload")
+def create() -> Response:
+    identity = current_identity()
+    try:
+        body = _body()
+        job_id = jobs.submit(runtime(), identity, body.get("uploads"), body.get("metadata"),
+                             body.get("museum") or None, body.get("hall") or None, queue().enqueue)
+    except jobs.JobError as exc:
+        return _refused(exc.status, exc.problems)
+    except PermissionDenied as exc:
+        return _refused(403, [str(exc)])
+    response = jsonify(id=job_id, url=f"{base_url()}{bp.url_prefix}/{job_id}")
+    response.status_code = 202
+    response.headers["Location"] = f"{base_url()}{bp.url_prefix}/{job_id}"
+    return response
+
+
+@bp.get("/<int:job_id>")
+@api_auth
+def show(job_id: int) -> Response:
+    identity = current_identity()
+    try:
+        response = jsonify(jobs.job_view(runtime(), identity, job_id))
+    except jobs.JobError as exc:
+        return _refused(exc.status, exc.problems)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<int:job_id>/retry")
+@api_auth
+def retry(job_id: int) -> Response:
+    identity = current_identity()
+    try:
+        jobs.retry(runtime(), identity, job_id, _body().get("replace", {}), queue().enqueue)
+    except jobs.JobError as exc:
+        return _refused(exc.status, exc.problems)
+    except PermissionDenied as exc:
+        return _refused(403, [str(exc)])
+    response = jsonify(id=job_id, url=f"{base_url()}{bp.url_prefix}/{job_id}")
+    response.status_code = 202
+    return response
