@@ -64,6 +64,11 @@ class _Talisman(Talisman):
             options["frame_options"] = None
         return options
 
+    def _set_referrer_policy_headers(self, headers):
+        """Keep a stricter policy a view set itself (tickets carry their manage token: ``no-referrer``)."""
+        if "Referrer-Policy" not in headers:
+            super()._set_referrer_policy_headers(headers)
+
 
 def init_app(app: Flask, https: bool) -> Talisman:
     """Install the headers. ``https``: the site's public URL is https, so HSTS is sent (behind a proxy too)."""

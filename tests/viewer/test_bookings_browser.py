@@ -1,5 +1,6 @@
 """Headless Chromium on a 390-px phone: booking a workshop end to end (calendar → session → form → ticket whose QR
 code decodes, with zxing-cpp, to the signed ticket), then checking it in on the staff page by typed code."""
+from tests.support.live import wait_until
 import io
 from datetime import timedelta
 
@@ -54,7 +55,7 @@ def test_book_a_workshop_on_a_phone_and_check_it_in(live_url, chromium, museum_r
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     qr = page.locator(".ticket-qr img")
     qr.wait_for()
-    page.wait_for_function("document.querySelector('.ticket-qr img').complete")
+    wait_until(page, "document.querySelector('.ticket-qr img').complete")
     shot = Image.open(io.BytesIO(qr.screenshot()))
     import zxingcpp
 

@@ -1,6 +1,7 @@
 """A curator's batch upload in headless Chromium: Uppy over tus, a real worker, a bad file replaced, publishing."""
 from __future__ import annotations
 
+from tests.support.live import wait_until
 import pytest
 
 from tests.support.media import make_photo
@@ -73,7 +74,7 @@ def test_batch_upload_progress_failure_replacement_and_publishing(live_url, chro
     patches = []
     page.on("request", lambda r: patches.append(r.url) if r.method == "PATCH" else None)
     page.set_input_files("input[data-replace='vase.jpg']", str(good))
-    page.wait_for_function("document.querySelectorAll('#job-files tr[data-status=ingested]').length === 3", timeout=120000)
+    wait_until(page, "document.querySelectorAll('#job-files tr[data-status=ingested]').length === 3", timeout=120)
     assert len(patches) == 1
     page.click("#job-publish button")
     page.wait_for_selector(".notice")
