@@ -35,3 +35,15 @@ def init_app(app: Flask) -> None:
     for logger in (app.logger, *(logging.getLogger(name) for name in LOGGERS)):
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+    app.before_request(_refuse_control_characters)
+
+
+def _refuse_control_characters() -> None:
+    """No route names anything with a control character (NUL, CR, LF...): 404 before any lookup.
+
+    PostgreSQL refuses NUL in text, so such a path would otherwise reach the database and fail there.
+    """
+    from flask import abort, request
+
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in request.path):
+        abort(404)

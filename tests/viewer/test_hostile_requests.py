@@ -107,3 +107,8 @@ def test_no_page_route_answers_500_to_odd_paths(client, segment, query):
         assert answer.status_code < 500, (url, answer.status_code)
     assert client.get("/search", query_string={"q": query, "page": query, "sort": query}).status_code < 500
     assert client.get("/mirador", query_string={"manifest": query}).status_code in (200, 400)
+
+
+@pytest.mark.parametrize("path", ["/items/%00", "/items/a%0Db", "/museums/%00/halls/x", "/api/items/%7F"])
+def test_control_characters_in_a_path_are_404_before_any_lookup(client, path):
+    assert client.get(path).status_code == 404
