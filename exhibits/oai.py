@@ -38,11 +38,11 @@ OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-JINSHI_NS = "urn:jinshi:oai:record:1.0"
+RECORD_NS = "urn:jinshi:oai:record:1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
-JINSHI_SCHEMA_PATH = "/oai/schemas/jinshi-record-1.0.xsd"
+RECORD_SCHEMA_PATH = "/oai/schemas/jinshi-record-1.0.xsd"
 
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 #: Records per ListRecords page and headers per ListIdentifiers page.
@@ -332,7 +332,7 @@ def _identify(session: Session, repo: Repository, args: dict, root, now: datetim
 def formats(repo: Repository) -> list[tuple[str, str, str]]:
     return [
         ("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS),
-        ("jinshi", repo.base_url + JINSHI_SCHEMA_PATH, JINSHI_NS),
+        ("jinshi", repo.base_url + RECORD_SCHEMA_PATH, RECORD_NS),
     ]
 
 
@@ -634,10 +634,10 @@ def _assets(item) -> list:
 
 
 def jinshi_record(parent, item: Item, base: str):
-    """The whole profile in every language (``jinshi``; schema at :data:`JINSHI_SCHEMA_PATH`)."""
-    j = f"{{{JINSHI_NS}}}"
-    record = S(parent, j + "record", nsmap={"j": JINSHI_NS, "xsi": XSI_NS}, id=item.id)
-    record.set(f"{{{XSI_NS}}}schemaLocation", f"{JINSHI_NS} {base}{JINSHI_SCHEMA_PATH}")
+    """The whole profile in every language (``jinshi``; schema at :data:`RECORD_SCHEMA_PATH`)."""
+    j = f"{{{RECORD_NS}}}"
+    record = S(parent, j + "record", nsmap={"j": RECORD_NS, "xsi": XSI_NS}, id=item.id)
+    record.set(f"{{{XSI_NS}}}schemaLocation", f"{RECORD_NS} {base}{RECORD_SCHEMA_PATH}")
 
     def values_of(tag: str, value: dict | None, fallback: str = "", **attrs):
         texts = [(lang, text) for lang, values in (value or {}).items() for text in values if text]

@@ -17,8 +17,8 @@ from tests.interop.conftest import set_hall_publication, set_publication
 
 SCHEMAS = Path(oai.__file__).with_name("schemas")
 OAI_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "OAI-PMH.xsd")))
-JINSHI_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "jinshi-record-1.0.xsd")))
-NS = {"o": oai.OAI_NS, "dc": oai.DC_NS, "oai_dc": oai.OAI_DC_NS, "j": oai.JINSHI_NS}
+RECORD_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "jinshi-record-1.0.xsd")))
+NS = {"o": oai.OAI_NS, "dc": oai.DC_NS, "oai_dc": oai.OAI_DC_NS, "j": oai.RECORD_NS}
 
 
 def get(client, **args):
@@ -29,7 +29,7 @@ def get(client, **args):
     tree = etree.fromstring(response.data)
     OAI_SCHEMA.assertValid(tree)
     for record in tree.iterfind(".//j:record", NS):
-        JINSHI_SCHEMA.assertValid(etree.ElementTree(record))
+        RECORD_SCHEMA.assertValid(etree.ElementTree(record))
     return tree
 
 

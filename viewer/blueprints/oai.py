@@ -25,7 +25,7 @@ def endpoint():
     return conditional(response, etag=answer.etag, last_modified=answer.last_modified)
 
 
-@bp.route(oai.JINSHI_SCHEMA_PATH)
+@bp.route(oai.RECORD_SCHEMA_PATH)
 def jinshi_schema():
     response = send_file(SCHEMAS / "jinshi-record-1.0.xsd", mimetype="application/xml", conditional=True)
     response.headers["Cache-Control"] = "public, max-age=86400"
