@@ -55,6 +55,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.config.update(config)
     app.json.ensure_ascii = False
     app.extensions["jinshi"] = runtime
+    settings_ = runtime.settings
+    # The request guards come first: a foreign Host or a control character in the path is refused
+    # before any before_request hook (media visibility, sessions) reaches the database.
+    hosts.init_app(app, settings_.base_url, settings_.base_path, settings_.trusted_hosts, settings_.proxies)
+    logsafe.init_app(app)
     i18n.init_app(app)
     http_cache.init_app(app)
     auth.init_app(app)
@@ -63,9 +68,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.register_blueprint(importlib.import_module(name).bp)
     limits.init_app(app, runtime.settings.rate_limits, runtime.settings.rate_limit_storage)
     security.init_app(app, https=runtime.settings.base_url.startswith("https://"))
-    settings_ = runtime.settings
-    hosts.init_app(app, settings_.base_url, settings_.base_path, settings_.trusted_hosts, settings_.proxies)
-    logsafe.init_app(app)
     _register_error_handler(app)
     app.context_processor(_template_helpers)
 

@@ -109,6 +109,7 @@ def test_no_page_route_answers_500_to_odd_paths(client, segment, query):
     assert client.get("/mirador", query_string={"manifest": query}).status_code in (200, 400)
 
 
-@pytest.mark.parametrize("path", ["/items/%00", "/items/a%0Db", "/museums/%00/halls/x", "/api/items/%7F"])
+@pytest.mark.parametrize("path", ["/items/%00", "/items/a%0Db", "/museums/%00/halls/x", "/api/items/%7F",
+                                  "/iiif/3/%00/info.json", "/iiif/3/%00/full/max/0/default.jpg", "/media/%00/web.mp4"])
 def test_control_characters_in_a_path_are_404_before_any_lookup(client, path):
     assert client.get(path).status_code == 404
