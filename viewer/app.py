@@ -37,6 +37,8 @@ BLUEPRINTS = (
     "viewer.blueprints.curator_items",
     "viewer.blueprints.curator_halls",
     "viewer.blueprints.curator_audit",
+    "viewer.blueprints.labels",
+    "viewer.blueprints.details",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
