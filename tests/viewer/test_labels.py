@@ -84,10 +84,12 @@ def test_long_titles_shrink_or_stop_with_an_ellipsis_inside_their_label(client, 
 
 
 def test_bad_arguments_are_named(client, big_hall):
-    answer = client.get("/museums/copper/halls/mirrors/labels.pdf?per_page=7")
+    answer = client.get("/museums/copper/halls/mirrors/labels.pdf?per_page=7&lang=en")
     assert answer.status_code == 400 and "per_page must be 8 or 12" in answer.get_data(as_text=True)
+    answer = client.get("/museums/copper/halls/mirrors/labels.pdf?per_page=20&lang=zh")
+    assert answer.status_code == 400 and "per_page 必须是 8 或 12" in answer.get_data(as_text=True)
     answer = client.get("/museums/copper/halls/mirrors/labels.pdf?lang=fr")
-    assert answer.status_code == 400 and "lang must be one of" in answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "lang 必须是以下之一：zh, en, zh-Hant" in answer.get_data(as_text=True)
     assert client.get("/museums/ich/halls/mirrors/labels.pdf").status_code == 404  # a hall of another museum
     assert client.get("/museums/copper/halls/nowhere/labels.pdf").status_code == 404
 
