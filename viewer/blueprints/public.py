@@ -8,6 +8,7 @@ import segno
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from exhibits import catalogue
+from viewer.blueprints import details
 from viewer.context import base_url, db_session, get_hall_or_404, get_item_or_404, get_museum_or_404
 
 bp = Blueprint("public", __name__)
@@ -66,6 +67,7 @@ def item(item_id: str):
     return render_template(
         "item.html", item=item_, permalink=f"{base_url()}/items/{item_.id}",
         neighbours=catalogue.neighbours(db_session(), item_), start=request.args.get("t", type=float),
+        **details.page_context(item_),
     )
 
 
