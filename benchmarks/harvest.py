@@ -6,7 +6,7 @@ with oaipmh-scythe, through Jinshi's production server (gunicorn) on loopback.
 The catalogue (SQLite in a temporary JINSHI_HOME) is filled with bilingual records spread over
 three museums and nine halls, published, each with its Create row in the change log (written
 in bulk, as many ingests would have left them). The server is ``gunicorn
-'viewer.app:create_app()'`` with gthread workers, as ``jinshi serve`` runs it. The harvester
+'viewer.app:create_app(migrate=False)'`` with gthread workers, as ``jinshi serve`` runs it. The harvester
 follows the resumption tokens to the end. Printed: records, seconds, records/s, the number of
 pages, the server's peak resident memory (master and workers together, sampled every 50 ms)
 and at which point of the harvest it was reached, the memory at 25/50/75/100 % of the
@@ -137,7 +137,7 @@ def main() -> None:
     env.pop("JINSHI_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--threads", "4", "--worker-class", "gthread", "--timeout", "120", "viewer.app:create_app()"],
+         "--threads", "4", "--worker-class", "gthread", "--timeout", "120", "viewer.app:create_app(migrate=False)"],
         env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     endpoint = f"http://127.0.0.1:{port}/oai"

@@ -6,7 +6,7 @@ One 6000×4000 (24 MP) photo-like JPEG is made (smooth colour fields plus grain,
 JPEG tiles have realistic sizes), ingested with ``media.store.MediaStore.put_file`` and
 ``media.images.make_pyramid``, then served
 
-* by Jinshi's production server: ``gunicorn 'viewer.app:create_app()'`` with 2 workers
+* by Jinshi's production server: ``gunicorn 'viewer.app:create_app(migrate=False)'`` with 2 workers
   (gthread, as ``jinshi serve`` runs it), IIIF Image API 3.0 URLs;
 * by IIPImage (Debian's ``iipimage-server``) as 2 FastCGI processes started by
   ``spawn-fcgi`` behind ``lighttpd``, reading the very same ``pyramid.tif``, with the
@@ -117,8 +117,11 @@ def start_jinshi(home: Path, port: int, worker_class: str = "gthread") -> Server
     server = Server("jinshi")
     env = dict(os.environ, JINSHI_HOME=str(home), JINSHI_BASE_URL=f"http://127.0.0.1:{port}",
                PYTHONPATH=str(ROOT))
+    # migrate once, as `jinshi serve` does before its workers start
+    subprocess.run([str(Path(sys.executable).with_name("jinshi")), "migrate"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-           "--worker-class", worker_class, "--timeout", "120", "viewer.app:create_app()"]
+           "--worker-class", worker_class, "--timeout", "120", "viewer.app:create_app(migrate=False)"]
     if worker_class == "gthread":
         cmd[-1:-1] = ["--threads", "4"]
     server.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

@@ -57,7 +57,7 @@ def main() -> None:
         port = free_port()
         env = {**os.environ, "JINSHI_HOME": str(home), "PYTHONPATH": str(ROOT), "JINSHI_RATE_LIMITS": "off"}
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                                   "--threads", "4", "--worker-class", "gthread", "viewer.app:create_app()"],
+                                   "--threads", "4", "--worker-class", "gthread", "viewer.app:create_app(migrate=False)"],
                                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         endpoint = f"http://127.0.0.1:{port}/curator/api/uploads/"
         try:

@@ -6,18 +6,27 @@ writes; PostgreSQL is the same code with another URL. The schema is owned by Ale
 """
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from exhibits.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+log = logging.getLogger(__name__)
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The catalogue's schema is not the one this code needs; ``jinshi migrate`` brings it there."""
 
 
 def make_engine(url: str) -> Engine:
@@ -57,7 +66,35 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        before = set(MigrationContext.configure(connection).get_current_heads())
         command.upgrade(config, "heads")
+        after = set(MigrationContext.configure(connection).get_current_heads())
+    if before != after:
+        log.info("catalogue migrated from %s to %s", ",".join(sorted(before)) or "an empty database",
+                 ",".join(sorted(after)))
+
+
+def schema_heads() -> set[str]:
+    """The revisions this code's migrations end in."""
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def check_current(engine: Engine) -> None:
+    """Raise :class:`SchemaNotCurrent` unless the database is at this code's newest revisions.
+
+    What a web worker does instead of migrating: ``jinshi serve`` migrated once before forking, and a
+    server started some other way must be preceded by ``jinshi migrate`` (several workers migrating
+    at once would race each other's DDL).
+    """
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    wanted = schema_heads()
+    if current != wanted:
+        where = engine.url.render_as_string(hide_password=True)
+        state = ("has no schema yet" if not current else
+                 f"is at revision {', '.join(sorted(current))}, this code needs {', '.join(sorted(wanted))}")
+        raise SchemaNotCurrent(f"The catalogue {where} {state}: run `jinshi migrate` first "
+                               "(`jinshi serve` does it before starting its workers).")
 
 
 class Database:
@@ -70,9 +107,16 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings, migrate: bool = True) -> "Database":
+        """The catalogue of these settings, migrated (``migrate=True``) or checked to be current."""
         db = cls(settings.database_url)
-        if migrate:
-            upgrade(db.engine)
+        try:
+            if migrate:
+                upgrade(db.engine)
+            else:
+                check_current(db.engine)
+        except BaseException:
+            db.dispose()
+            raise
         return db
 
     @contextmanager

@@ -47,8 +47,10 @@ BLUEPRINTS = (
 JSON_PREFIXES = ("/api/", "/iiif/", "/curator/api/")
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None, **config) -> Flask:
-    runtime = runtime or Runtime(settings)
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, migrate: bool = True,
+               **config) -> Flask:
+    """The app; ``migrate=False`` (what gunicorn's workers get) only checks that the schema is current."""
+    runtime = runtime or Runtime(settings, migrate=migrate)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,

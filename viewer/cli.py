@@ -167,6 +167,10 @@ def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
     _serve(host, port, workers, dev)
 
 
+#: What gunicorn's workers load: the app without migrations (``jinshi serve`` or ``jinshi migrate`` ran them).
+WSGI_APP = "viewer.app:create_app(migrate=False)"
+
+
 def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
     if dev:
         from viewer.app import create_app
@@ -174,10 +178,13 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
         create_app(runtime=get_runtime()).run(host=host, port=port, debug=True, use_reloader=True)
         return
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
+    # Migrate here, once, in the process that becomes gunicorn's master: its workers only check.
+    if click.get_current_context().find_root().obj is None:  # `jinshi demo` has migrated already
+        Runtime().close()
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
         "--threads", "8", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
-        "viewer.app:create_app()",
+        WSGI_APP,
     ]
     err.print(f"Serving on http://{host}:{port} with {workers} workers")
     from exhibits.settings import Settings
@@ -261,6 +268,7 @@ def _register_commands() -> None:
     from viewer.commands.export import export
     from viewer.commands.search_cmds import index, search
     from viewer.commands.items import items
+    from viewer.commands.migrate import migrate
     from viewer.commands.uploads_cmds import uploads, worker
     from viewer.commands.users import user
 
@@ -273,6 +281,7 @@ def _register_commands() -> None:
     main.add_command(uploads)
     main.add_command(worker)
     main.add_command(export)
+    main.add_command(migrate)
 
 
 _register_commands()
