@@ -41,6 +41,8 @@ BLUEPRINTS = (
     "viewer.blueprints.people",
     "viewer.blueprints.sharing",
     "viewer.blueprints.curator_site",
+    "viewer.blueprints.labels",
+    "viewer.blueprints.details",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.

@@ -8,6 +8,7 @@ import segno
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from exhibits import catalogue
+from viewer.blueprints import details
 from viewer.context import base_url, db_session, get_hall_or_404, get_item_or_404, get_museum_or_404
 
 bp = Blueprint("public", __name__)
@@ -54,6 +55,7 @@ def item(item_id: str):
     return render_template(
         "item.html", item=item_, permalink=f"{base_url()}/items/{item_.id}",
         previous=previous, following=following, start=request.args.get("t", type=float),
+        **details.page_context(item_),
     )
 
 
