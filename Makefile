@@ -38,13 +38,15 @@ node_modules/.installed: package.json package-lock.json
 setup-test: setup $(VENV)/.installed-test system-test-deps
 
 # Debian packages the tests drive for real: Chromium (browser tests), Redis (job queue), PostgreSQL
-# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts, nginx (deploy/nginx.conf)
-# and the public 3D models of assimp's test suite (the 3D handler is tested against them).
+# (the catalogue suite runs on it too unless JINSHI_TEST_POSTGRES=skip), CJK fonts, nginx (deploy/nginx.conf),
+# poppler-utils (label sheets are rendered with pdftoppm to read their QR codes) and the public 3D models of
+# assimp's test suite (the 3D handler is tested against them).
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	dpkg -s assimp-testmodels >/dev/null 2>&1 || missing="$$missing assimp-testmodels"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ "$${JINSHI_TEST_POSTGRES:-}" != skip ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing="$$missing postgresql"; fi; \

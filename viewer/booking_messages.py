@@ -18,7 +18,7 @@ def field_label(field: str) -> str:
         "name": gettext("Name"), "phone": gettext("Mobile number"), "id_number": gettext("Document number"),
         "id_type": gettext("Document type"), "email": gettext("E-mail"), "party": gettext("Companions"),
         "session": gettext("Session"), "consent": gettext("Consent"), "request_key": gettext("Form"),
-        "body": gettext("Request"),
+        "body": gettext("Request"), "people": gettext("People"),
     }
     label = labels.get(base, base)
     if field.startswith("party[") and "." in field:
@@ -108,6 +108,10 @@ def describe_staff(error: BookingError | None) -> str:
     }
     if error.code in staff_words:
         return staff_words[error.code]
+    if isinstance(error, InvalidInput) and error.field == "people":
+        if error.code == "required":
+            return gettext("Tick at least one person.")
+        return gettext("Choose people of this booking by their position (0 is the booker).")
     if isinstance(error, InvalidInput) and error.field == "code":
         return gettext("Type or scan a ticket code.")
     return describe(error)

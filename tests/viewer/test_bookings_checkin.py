@@ -77,9 +77,94 @@ def test_forged_unknown_wrong_day_wrong_venue(client, door):
     r = post(client, door, {"code": door["code"], "venue": "copper-museum"}, token=door["other"])
     assert r.status_code == 409 and r.get_json()["error"] == "wrong_venue" and "ICH workshop room" in r.get_json()["message"]
     assert post(client, door, {"code": door["code"]}, token=door["other"]).status_code == 403
-    # no credentials: refused before anything is looked up (CSRF for a cookie-less POST, 401 for a read)
-    assert client.post("/curator/api/checkins", json={"code": door["code"]}).status_code in (400, 401)
+    # no credentials: refused before anything is looked up (401, before the CSRF check)
+    assert client.post("/curator/api/checkins", json={"code": door["code"]}).status_code == 401
     assert client.get(f"/curator/api/sessions/{door['session']}").status_code == 401
+
+
+@pytest.fixture
+def party(museum_runtime, door):
+    """A booking of three (the booker and two companions) for the session running now."""
+    rt = museum_runtime
+    with rt.db.session() as s:
+        starts = s.get(Session, door["session"]).starts
+    booked = service.book(rt.db, door["keys"], service.parse_request(booking_body(
+        door["session"], resident(seq=31), party=[{"name": "王五", "id_type": "resident", "id_number": resident(seq=32)},
+                                                   {"name": "赵六", "id_type": "passport", "id_number": "E22223333"}])),
+        now=starts - timedelta(hours=1))
+    return {"code": booked.booking.code, "qr": door["keys"].signer.token(booked.booking.code)}
+
+
+def test_a_party_is_checked_in_as_its_people_arrive(client, door, party):
+    lookup = client.post("/curator/api/checkins/lookup", json={"code": party["qr"]},
+                         headers={"Authorization": f"Bearer {door['token']}"})
+    assert lookup.status_code == 200 and lookup.get_json()["outside"] == 3 and lookup.get_json()["admitted"] == 0
+    assert [p["position"] for p in lookup.get_json()["people"]] == [0, 1, 2]
+    # two of three arrive: the booker and the passport holder
+    r = post(client, door, {"code": party["qr"], "people": [0, 2]})
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["admitted"] == 2 and body["outside"] == 1
+    assert [bool(p["checked_in_at"]) for p in body["people"]] == [True, False, True]
+    # asking again for the same two: they are in, nobody chosen is left outside
+    again = post(client, door, {"code": party["qr"], "people": [2]})
+    assert again.status_code == 409 and again.get_json()["error"] == "already_checked_in"
+    # the same QR later: the third person, and only then is the ticket fully used
+    r = post(client, door, {"code": party["qr"]})
+    assert r.status_code == 200 and r.get_json()["admitted"] == 1 and r.get_json()["outside"] == 0
+    assert post(client, door, {"code": party["qr"]}).status_code == 409
+    looked = client.post("/curator/api/checkins/lookup", json={"code": party["code"]},
+                         headers={"Authorization": f"Bearer {door['token']}"}).get_json()
+    assert all(p["checked_in_at"] for p in looked["people"]) and looked["outside"] == 0
+
+
+@pytest.mark.parametrize("people", [[3], [-1], ["x"], [True], "0,1", [], [{"position": 0}]])
+def test_unknown_or_malformed_people_are_400_and_nobody_is_checked_in(client, door, party, people):
+    r = post(client, door, {"code": party["qr"], "people": people})
+    assert r.status_code == 400 and r.get_json()["field"] == "people", r.get_json()
+    assert client.post("/curator/api/checkins/lookup", json={"code": party["code"]},
+                       headers={"Authorization": f"Bearer {door['token']}"}).get_json()["outside"] == 3
+
+
+def test_lookup_keeps_the_door_rules(client, door, party):
+    headers = {"Authorization": f"Bearer {door['other']}"}
+    assert client.post("/curator/api/checkins/lookup", json={"code": party["code"]}, headers=headers).status_code == 403
+    r = client.post("/curator/api/checkins/lookup", json={"code": door["tomorrow"]},
+                    headers={"Authorization": f"Bearer {door['token']}"})
+    assert r.status_code == 409 and r.get_json()["error"] == "wrong_day"
+
+
+def test_staff_page_ticks_who_of_a_party_is_here(client, door, party):
+    log_in(client, "door")
+    token = csrf_token(client, "/curator/checkin")
+    # a scan (the page's script sends action=choose): the people outside are offered, nobody is checked in yet
+    r = client.post("/curator/checkin?lang=en", data={"code": party["qr"], "csrf_token": token, "action": ["", "choose"]})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Who of this party is here?" in html
+    assert html.count('name="people"') == 3 and resident(seq=31) not in html and resident(seq=32) not in html
+    # two tick boxes left on
+    r = client.post("/curator/checkin?lang=en", data={"code": party["qr"], "csrf_token": token, "action": "selected",
+                                                      "people": ["0", "1"]})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Checked in: 2 / 3" in html and "not yet in" in html
+    assert html.count('name="people"') == 1 and 'value="2"' in html
+    # the last one arrives later
+    r = client.post("/curator/checkin?lang=en", data={"code": party["qr"], "csrf_token": token, "action": "selected",
+                                                      "people": ["2"]})
+    assert r.status_code == 200 and "Checked in: 1 / 3" in r.get_data(as_text=True)
+    r = client.post("/curator/checkin?lang=en", data={"code": party["qr"], "csrf_token": token, "action": ["", "choose"]})
+    assert r.status_code == 409 and "Already checked in at" in r.get_data(as_text=True)
+    # nothing ticked: told so, nobody changed
+    r = client.post("/curator/checkin?lang=en", data={"code": door["qr"], "csrf_token": token, "action": "selected"})
+    assert r.status_code == 400 and "Tick at least one person" in r.get_data(as_text=True)
+
+
+def test_a_scanned_ticket_of_one_person_outside_is_checked_in_at_once(client, door):
+    log_in(client, "door")
+    token = csrf_token(client, "/curator/checkin")
+    assert post(client, door, {"code": door["qr"], "people": [1]}).status_code == 200
+    r = client.post("/curator/checkin?lang=en", data={"code": door["qr"], "csrf_token": token, "action": ["", "choose"]})
+    assert r.status_code == 200 and "Checked in: 1 / 2" in r.get_data(as_text=True)
 
 
 def test_check_in_by_document_number(client, door, museum_runtime):

@@ -5,9 +5,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.xfail(reason="since the integration of the CSP/sub-path work with the collections module, Mirador "
-                   "no longer lists the hall collection's manifests within 45 s; open defect, see the closing note",
-                   strict=False)
 def test_mirador_opens_a_hall_collection_and_a_manifest_in_it(ingested, live_url, chromium):
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     errors = []

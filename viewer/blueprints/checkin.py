@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from exhibits.bookings import catalogue, checkin, staff
 from exhibits.bookings.documents import ID_TYPES
@@ -29,10 +30,11 @@ def _booking_json(booking, admitted=()) -> dict:
         "code": booking.code, "status": booking.status, "name": booking.name, "size": booking.size,
         "session": {"id": target.id, "activity": target.activity.slug, "venue": target.activity.venue.slug,
                     "starts": target.starts.isoformat(timespec="minutes"), "ends": target.ends.isoformat(timespec="minutes")},
-        "people": [{"name": a.name, "id_type": a.id_type, "id_masked": a.id_masked,
+        "people": [{"position": a.position, "name": a.name, "id_type": a.id_type, "id_masked": a.id_masked,
                     "checked_in_at": a.checked_in_at.isoformat(timespec="minutes") if a.checked_in_at else None}
                    for a in booking.attendees],
         "admitted": len(admitted),
+        "outside": sum(1 for a in booking.attendees if a.checked_in_at is None),
     }
 
 
@@ -53,22 +55,46 @@ def _venues(identity):
 
 # ---------------------------------------------------------------- API
 
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
 @bp.post("/api/checkins")
 @api_auth
 def api_checkin():
-    data = request.get_json(silent=True) or {}
+    """``{"code", "venue"?, "people"?: [positions]}``: everyone still outside, or only the people named."""
+    data = _json_body()
     try:
+        people = checkin.parse_people(data.get("people"))
         result = checkin.check_in(runtime().db, current_identity(), keys(), str(data.get("code") or ""),
-                                  venue=data.get("venue") or None)
+                                  venue=_text(data.get("venue")), people=people)
     except BookingError as error:
         return _error_json(error)
     return jsonify(_booking_json(result.booking, result.admitted))
 
 
+@bp.post("/api/checkins/lookup")
+@api_auth
+def api_checkin_lookup():
+    """The booking a ticket names and who of it is in, after the door checks; nothing is changed."""
+    data = _json_body()
+    try:
+        booking = checkin.look_up(runtime().db, current_identity(), keys(), str(data.get("code") or ""),
+                                  venue=_text(data.get("venue")))
+    except BookingError as error:
+        return _error_json(error)
+    return jsonify(_booking_json(booking))
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 @bp.post("/api/checkins/by-document")
 @api_auth
 def api_checkin_document():
-    data = request.get_json(silent=True) or {}
+    data = _json_body()
     try:
         result = checkin.check_in_by_document(runtime().db, current_identity(), keys(), str(data.get("venue") or ""),
                                               str(data.get("id_type") or "resident"), str(data.get("id_number") or ""))
@@ -98,12 +124,13 @@ def checkin_page():
     return _page(venues, venue, None, None)
 
 
-def _page(venues, venue, result, error, status: int = 200):
+def _page(venues, venue, result, error, status: int = 200, choose=None, code: str = ""):
+    """The check-in page; ``choose``: a booking whose people outside are offered as boxes to tick."""
     identity = current_identity()
     sessions = [s for s in staff.venue_sessions(db_session(), identity) if venue is None or s.activity.venue.slug == venue]
     return render_template("bookings/checkin.html", venues=venues, venue=venue, result=result, error=error,
                            message=describe_staff(error) if error else "", sessions=sessions, id_types=ID_TYPES,
-                           now=local_now()), status
+                           now=local_now(), choose=choose, code=code), status
 
 
 @bp.post("/checkin")
@@ -112,15 +139,25 @@ def checkin_post():
     identity = current_identity()
     venues = _venues(identity)
     venue = request.form.get("venue") or None
+    code = request.form.get("code", "")
     try:
         if request.form.get("id_number"):
             result = checkin.check_in_by_document(runtime().db, identity, keys(), venue or "",
                                                   request.form.get("id_type", "resident"), request.form["id_number"])
+        elif "choose" in request.form.getlist("action"):
+            # a scan or "choose who is here": a party with several people outside is shown to pick from
+            booking = checkin.look_up(runtime().db, identity, keys(), code, venue=venue)
+            outside = [a for a in booking.attendees if a.checked_in_at is None]
+            if len(outside) > 1:
+                return _page(venues, venue, None, None, choose=booking, code=code)
+            result = checkin.check_in(runtime().db, identity, keys(), code, venue=venue)
         else:
-            result = checkin.check_in(runtime().db, identity, keys(), request.form.get("code", ""), venue=venue)
+            people = checkin.parse_people(request.form.getlist("people")) \
+                if "selected" in request.form.getlist("action") else None
+            result = checkin.check_in(runtime().db, identity, keys(), code, venue=venue, people=people)
     except BookingError as error:
         return _page(venues, venue, None, error, error.status)
-    return _page(venues, venue, result, None)
+    return _page(venues, venue, result, None, code=code)
 
 
 @bp.get("/sessions/<int:session_id>")

@@ -17,6 +17,8 @@ if (box && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
       const scanner = new QrScanner(video, (result) => {
         scanner.stop();
         field.value = result.data;
+        // a scanned party with several people outside is shown to tick who is here
+        document.getElementById('code-action').value = 'choose';
         form.submit();
       }, { returnDetailedScanResult: true, highlightScanRegion: true });
       await scanner.start();

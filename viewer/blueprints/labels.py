@@ -1,0 +1,35 @@
+"""Printable exhibit labels of a hall: ``/museums/<museum>/halls/<hall>/labels.pdf?per_page=8|12&lang=``."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, request
+from flask_babel import gettext
+
+from exhibits import catalogue, labels
+from exhibits.i18n import LANGUAGES
+from viewer.context import absolute_url, db_session, get_hall_or_404
+from viewer.i18n import current_language, pick
+
+bp = Blueprint("labels", __name__)
+
+
+@bp.route("/museums/<museum_slug>/halls/<hall_slug>/labels.pdf")
+def hall_labels(museum_slug: str, hall_slug: str):
+    per_page = request.args.get("per_page", "8")
+    if per_page not in ("8", "12"):
+        abort(400, gettext("per_page must be 8 or 12 (labels on each A4 page)"))
+    lang = request.args.get("lang") or current_language()
+    if lang not in LANGUAGES:
+        abort(400, gettext("lang must be one of %(languages)s", languages=", ".join(LANGUAGES)))
+    hall = get_hall_or_404(museum_slug, hall_slug)
+    items = catalogue.hall_items(db_session(), hall.id, preview=bool(g.get("preview")))
+    if not items:
+        abort(404, gettext("This hall has no objects on view, so there are no labels to print."))
+    sheet = labels.labels_for(items, lambda item_id: absolute_url("public.item", item_id=item_id, lang=lang), lang)
+    try:
+        pdf = labels.label_sheet(sheet, int(per_page), title=pick(hall.title) or hall.slug)
+    except labels.NoFontError as exc:
+        abort(503, str(exc))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="labels-{hall.slug}-{lang}-{per_page}.pdf"'
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
