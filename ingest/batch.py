@@ -117,6 +117,11 @@ def ingest_batch(
         yield from _ingest_all(runtime, records, places, draft, progress, index)
     finally:
         index.close()
+    if metadata is not None:
+        with runtime.db.session() as session:
+            missing = curation.record_sources(session, identity, source, {r.id: r.row for r in records})
+        if report is not None:
+            report.missing = missing
 
 
 def _ingest_all(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
@@ -140,11 +145,6 @@ def _ingest_all(runtime: Any, records: list[ItemRecord], places: dict[str, tuple
         yield from _ingest_records(runtime, pending, places, draft, progress, index)
     # even when every item was unchanged, leave the index caught up with the catalogue
     index.flush()
-    if metadata is not None:
-        with runtime.db.session() as session:
-            missing = curation.record_sources(session, identity, source, {r.id: r.row for r in records})
-        if report is not None:
-            report.missing = missing
 
 
 #: Records without media written per catalogue transaction.
