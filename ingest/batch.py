@@ -24,6 +24,7 @@ from exhibits import editing
 from exhibits.identity import SYSTEM
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
+from ingest import bulk
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
@@ -90,6 +91,14 @@ def ingest_batch(
             raise IngestError("; ".join(message for _, message in problems))
         places.update(resolved)
     index = _IndexBatch(runtime)
+    try:
+        yield from _ingest_all(runtime, records, places, draft, progress, index)
+    finally:
+        index.close()
+
+
+def _ingest_all(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
+                draft: bool, progress: Progress | None, index: "_IndexBatch") -> Iterator[FileResult]:
     pending: list[ItemRecord] = []  # records without media, written in batched transactions
     for record in records:
         if not record.files:
@@ -115,11 +124,17 @@ def ingest_batch(
 WRITE_BATCH = 500
 #: The search index takes the items written so far at least this often (items, seconds).
 INDEX_BATCH, INDEX_SECONDS = 2000, 5.0
+#: A run longer than INDEX_BATCH is indexed by worker processes beside the catalogue writes (Whoosh),
+#: committed at least every BULK_BATCH items or BULK_SECONDS (the index stays locked meanwhile).
+BULK_BATCH, BULK_SECONDS = 20_000, 60.0
 
 
 class _IndexBatch:
     """Items waiting for the search index, written in batches (one index commit each).
 
+    Once a run reaches INDEX_BATCH items and the backend can append in parallel (Whoosh), the items
+    go to :class:`search.sync.BulkReindex`: worker processes load, analyse and write them while this
+    process writes the catalogue, committed every BULK_BATCH items and at the end.
     The catalogue is the truth; if the process dies before a flush, the index's sync marker
     (search/sync.py) makes the next ingest or ``jinshi index rebuild`` catch these items up.
     """
@@ -128,17 +143,75 @@ class _IndexBatch:
         self.runtime = runtime
         self.ids: list[str] = []
         self.since = time.monotonic()
+        self.bulk = None
+        self.bulk_since = 0.0
+        self.bulk_failed = False
 
     def add(self, item_ids: list[str]) -> None:
+        if self.bulk is not None:
+            try:
+                self.bulk.add(item_ids)
+            except Exception as exc:  # noqa: BLE001 - a worker died: the serial batches take over
+                self._abandon_bulk(exc)
+            else:
+                if self.bulk.count >= BULK_BATCH or time.monotonic() - self.bulk_since >= BULK_SECONDS:
+                    self._finish_bulk()
+                return
         if not self.ids:
             self.since = time.monotonic()
         self.ids.extend(item_ids)
+        if len(self.ids) >= INDEX_BATCH and not self.bulk_failed and self._start_bulk():
+            return
         if len(self.ids) >= INDEX_BATCH or time.monotonic() - self.since >= INDEX_SECONDS:
             self.flush()
 
+    def _start_bulk(self) -> bool:
+        from search.sync import BulkReindex
+
+        if not hasattr(self.runtime.index, "parallel_append"):
+            return False
+        try:
+            self.bulk = BulkReindex(self.runtime.db, self.runtime.index)
+        except Exception as exc:  # noqa: BLE001 - the index is repairable: go on with the serial batches
+            log.error("the search index could not start a parallel append (%s); indexing in batches", _describe(exc))
+            log.warning("parallel append failed to start", exc_info=True)
+            return False
+        self.bulk_since = time.monotonic()
+        ids, self.ids = self.ids, []
+        self.bulk.add(ids)
+        return True
+
+    def _abandon_bulk(self, exc: Exception) -> None:
+        """Stop the parallel append; the marker did not move, so the next flush catches every item up."""
+        log.error("the parallel search index append failed (%s); indexing in batches", _describe(exc))
+        log.warning("parallel search index append failed", exc_info=True)
+        bulk, self.bulk = self.bulk, None
+        bulk.cancel()
+        self.bulk_failed = True
+
+    def _finish_bulk(self) -> bool:
+        bulk, self.bulk = self.bulk, None
+        try:
+            bulk.finish()
+            return True
+        except Exception as exc:  # noqa: BLE001 - the catalogue write stands; the marker did not move
+            log.error("the parallel search index append failed (%s); the serial sync catches the items up",
+                      _describe(exc))
+            log.warning("parallel search index append failed", exc_info=True)
+            self.bulk_failed = True
+            return False
+
     def flush(self) -> None:
+        if self.bulk is not None and self._finish_bulk() and not self.ids:
+            return  # finish() caught up and checked the index as _sync_index would
         ids, self.ids = self.ids, []
         _sync_index(self.runtime, ids)
+
+    def close(self) -> None:
+        """Stop the workers without committing (the ingest itself failed)."""
+        if self.bulk is not None:
+            self.bulk.cancel()
+            self.bulk = None
 
 
 def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
@@ -151,19 +224,27 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
     try:
         results: list[FileResult] = []
         written: list[str] = []
+        fresh: list[ItemRecord] = []
         with runtime.db.session() as session:
+            known = bulk.existing_states(session, [r.id for r in records])
+            changed = [r.id for r in records if r.id in known and known[r.id] != (ItemState.READY, fingerprints[r.id])]
             existing = {i.id: i for i in session.scalars(
-                select(Item).where(Item.id.in_([r.id for r in records])).options(selectinload(Item.assets)))}
+                select(Item).where(Item.id.in_(changed)).options(selectinload(Item.assets)))} if changed else {}
             for record in records:
                 if progress:
                     progress(record.id)
-                item = existing.get(record.id)
-                if item is not None and item.state == ItemState.READY and item.source_hash == fingerprints[record.id]:
+                if record.id not in known:  # new: inserted in bulk below
+                    fresh.append(record)
+                elif record.id not in existing:
                     results.append(FileResult(None, "unchanged", record.id))
                     continue
-                _write_item_in(session, item, record, places[record.id], draft, fingerprints[record.id], [])
+                else:  # changed, or failed before: the ORM path, which keeps the overwrite's history
+                    _write_item_in(session, existing[record.id], record, places[record.id], draft,
+                                   fingerprints[record.id], [])
                 written.append(record.id)
                 results.append(FileResult(None, "ingested", record.id, warnings=list(record.warnings)))
+            session.flush()
+            bulk.insert_new_items(session, fresh, places, draft, fingerprints)
     except Exception:  # noqa: BLE001 - find the record that failed by trying each alone
         log.warning("a batch of %d records failed; trying each on its own", len(records), exc_info=True)
         results = []

@@ -103,7 +103,9 @@ def _register_error_handler(app: Flask) -> None:
             response = jsonify(error=error.name, status=error.code, message=error.description)
             response.headers["Access-Control-Allow-Origin"] = "*"
         else:
-            response = app.make_response(render_template("error.html", error=error))
+            from viewer.dead_ends import error_page
+
+            response = app.make_response(error_page(error))
         response.status_code = error.code or 500
         for name, value in error.get_headers():
             if name in _KEPT_ERROR_HEADERS:

@@ -85,7 +85,9 @@ def mirador():
     manifest = request.args.get("manifest", "")
     if manifest and not viewer_manifest_allowed(manifest):
         abort(400, "manifest must be a path on this site (/iiif/...) or an absolute http(s) URL")
-    return render_template("mirador.html", manifest=manifest)
+    from viewer.dead_ends import mirador_dead_end
+
+    return mirador_dead_end(manifest) or render_template("mirador.html", manifest=manifest)
 
 
 def viewer_manifest_allowed(value: str) -> bool:
