@@ -39,6 +39,7 @@ BLUEPRINTS = (
     "viewer.blueprints.curator_audit",
     "viewer.blueprints.labels",
     "viewer.blueprints.details",
+    "viewer.blueprints.walk",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.
