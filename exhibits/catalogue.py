@@ -1,6 +1,8 @@
 """Reading the catalogue for the public: only items under :func:`exhibits.states.visible`."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,16 +34,37 @@ def item_counts_by_hall(session: Session) -> dict[int, int]:
     return {hall_id: count for hall_id, count in rows}
 
 
-def hall_items(session: Session, hall_id: int, section_id: int | None = None, preview: bool = False) -> list[Item]:
-    """The hall's visible items; ``preview``: as visitors will see them once the hall is published."""
+def _hall_query(hall_id: int, section_id: int | None, preview: bool):
     if preview:
         query = select(Item).where(Item.state == ItemState.READY, Item.publication == Publication.PUBLISHED)
     else:
         query = visible_items()
-    query = query.where(Item.hall_id == hall_id).options(selectinload(Item.assets))
+    query = query.where(Item.hall_id == hall_id)
     if section_id is not None:
         query = query.where(Item.section_id == section_id)
-    return list(session.scalars(query.order_by(Item.position, Item.id)))
+    return query
+
+
+def hall_items(session: Session, hall_id: int, section_id: int | None = None, preview: bool = False,
+               offset: int = 0, limit: int | None = None) -> list[Item]:
+    """The hall's visible items in the hall page's order; ``preview``: as visitors will see them once the hall is
+    published; ``offset``/``limit``: one page of them."""
+    query = (
+        _hall_query(hall_id, section_id, preview)
+        .outerjoin(Section, Section.id == Item.section_id)
+        .options(selectinload(Item.assets))
+        .order_by(*hall_order())
+    )
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def hall_item_count(session: Session, hall_id: int, section_id: int | None = None, preview: bool = False) -> int:
+    query = _hall_query(hall_id, section_id, preview).with_only_columns(func.count(Item.id)).order_by(None)
+    return session.scalar(query) or 0
 
 
 def museum_items(session: Session, museum_id: int) -> list[Item]:
@@ -49,22 +72,43 @@ def museum_items(session: Session, museum_id: int) -> list[Item]:
     return list(session.scalars(query.order_by(Item.position, Item.id)))
 
 
-def neighbours(session: Session, item_: Item) -> tuple[tuple[str, dict] | None, tuple[str, dict] | None]:
-    """(id, title) of the visible items before and after this one in its hall (ids and titles only)."""
+@dataclass(frozen=True)
+class Neighbours:
+    """Where an item stands in its hall's order, and the items on either side (ids and titles only)."""
+
+    previous: tuple[str, dict] | None = None
+    following: tuple[str, dict] | None = None
+    position: int = 0  # 1-based; 0 when the item is not in a hall
+    total: int = 0
+
+
+def hall_order():
+    """The order of a hall's page: its sections in their order, the items without a section last, then each
+    item's position (the same order :func:`hall_items` lists are grouped in)."""
+    return (
+        Section.position.is_(None), Section.position, Section.id, Item.position, Item.id,
+    )
+
+
+def neighbours(session: Session, item_: Item) -> Neighbours:
+    """The visible items before and after this one in its hall, in the hall page's order, and its position."""
     if item_.hall_id is None:
-        return None, None
+        return Neighbours()
     rows = session.execute(
         select(Item.id, Item.title)
+        .outerjoin(Section, Section.id == Item.section_id)
         .where(visible(), Item.hall_id == item_.hall_id)
-        .order_by(Item.position, Item.id)
+        .order_by(*hall_order())
     ).all()
     ids = [row.id for row in rows]
     if item_.id not in ids:
-        return None, None
+        return Neighbours()
     at = ids.index(item_.id)
-    previous = tuple(rows[at - 1]) if at > 0 else None
-    following = tuple(rows[at + 1]) if at + 1 < len(rows) else None
-    return previous, following
+    return Neighbours(
+        previous=tuple(rows[at - 1]) if at > 0 else None,
+        following=tuple(rows[at + 1]) if at + 1 < len(rows) else None,
+        position=at + 1, total=len(rows),
+    )
 
 
 def item(session: Session, item_id: str, public: bool = True) -> Item | None:

@@ -47,7 +47,10 @@ def museum_newest(session: Session, found: Museum) -> datetime | None:
 
 
 def site(session: Session, base: str) -> Result:
-    return iiif.site_collection(catalogue.museums(session), base), site_newest(session)
+    from exhibits.site import current
+
+    title = {k: v for k, v in current(session).title.items() if v} or None
+    return iiif.site_collection(catalogue.museums(session), base, title), site_newest(session)
 
 
 def museum(session: Session, slug: str, base: str) -> Result | None:

@@ -23,7 +23,8 @@ LAYOUTS = ("gallery", "corridor", "ring")
 DEFAULT_LAYOUT = "gallery"
 #: The keys each level of the file may have; any other key is a mistake, named with its line.
 KEYS = {
-    "the file": ("site", "museums"),
+    "the file": ("site", "museums", "people"),
+    "the site block": ("title", "tagline", "logo", "footer", "contact", "about", "icp", "police"),
     "a museum": ("slug", "title", "summary", "halls"),
     "a hall": ("slug", "title", "summary", "layout", "sections"),
     "a section": ("slug", "title", "summary"),
@@ -59,6 +60,22 @@ class MuseumSpec:
     title: dict[str, list[str]]
     summary: dict[str, list[str]] = field(default_factory=dict)
     halls: list[HallSpec] = field(default_factory=list)
+
+
+@dataclass
+class SiteSpec:
+    """The ``site:`` block: cleaned values (exhibits.site.clean_values) and the logo file it names."""
+
+    values: dict
+    logo: str = ""
+    logo_line: int = 0
+
+
+@dataclass
+class HallsFile:
+    museums: list[MuseumSpec]
+    site: SiteSpec | None = None
+    people: list | None = None  # list[exhibits.people.PersonSpec]; None: the file has no people section
 
 
 class _Reader:
@@ -142,6 +159,43 @@ class _Reader:
 
 def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
     """Validate a halls file; raise HallsFileError listing every problem with its line."""
+    return parse_halls_file(text, path).museums
+
+
+def _parse_site(reader: _Reader, node: yaml.Node) -> SiteSpec | None:
+    from exhibits.site import NUMBERS, TEXTS, clean_values
+
+    fields = reader.mapping(node, "the site block", KEYS["the site block"])
+    if fields is None:
+        return None
+    values: dict = {}
+    for key in TEXTS:
+        if key in fields:
+            values[key] = reader.langmap(fields, key, node, False)
+    for key in NUMBERS:
+        if key in fields:
+            value = fields[key]
+            if not isinstance(value, yaml.ScalarNode):
+                reader.fail(value, f"site {key} must be text")
+                continue
+            values[key] = value.value
+    clean, errors = clean_values(values)
+    for key, message in errors.items():
+        reader.fail(fields.get(key.split(".", 1)[0], node), f"site {key} {message}")
+    spec = SiteSpec(clean)
+    logo = fields.get("logo")
+    if logo is not None:
+        if not isinstance(logo, yaml.ScalarNode) or not str(logo.value).strip():
+            reader.fail(logo, "site logo must be the path of an image file (relative to this file)")
+        else:
+            spec.logo, spec.logo_line = str(logo.value).strip(), logo.start_mark.line + 1
+    return spec
+
+
+def parse_halls_file(text: str, path: Path | str = "<halls>") -> HallsFile:
+    """The whole halls file (museums, the site block, people), every problem reported with its line."""
+    from exhibits.people import parse_people
+
     reader = _Reader()
     try:
         root = yaml.compose(text)
@@ -152,12 +206,14 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
     if root is None:
         raise HallsFileError(path, ["the file is empty"])
     top = reader.mapping(root, "the file", KEYS["the file"])
-    if top is None or "museums" not in top:
+    if top is None or not ({"museums", "site", "people"} & top.keys()):
         raise HallsFileError(path, reader.problems + ["line 1: missing top-level 'museums' list"])
+    site = _parse_site(reader, top["site"]) if "site" in top else None
+    people = parse_people(reader, top["people"]) if "people" in top else None
     museums: list[MuseumSpec] = []
     seen_halls: dict[str, int] = {}
     seen_museums: set[str] = set()
-    for m_node in reader.sequence(top["museums"], "museums"):
+    for m_node in reader.sequence(top.get("museums"), "museums"):
         m = reader.mapping(m_node, "a museum", KEYS["a museum"])
         if m is None:
             continue
@@ -191,7 +247,7 @@ def parse_halls(text: str, path: Path | str = "<halls>") -> list[MuseumSpec]:
         museums.append(museum)
     if reader.problems:
         raise HallsFileError(path, reader.problems)
-    return museums
+    return HallsFile(museums, site, people)
 
 
 def load_halls(db: Database, path: Path) -> dict[str, int]:
@@ -201,9 +257,20 @@ def load_halls(db: Database, path: Path) -> dict[str, int]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise HallsFileError(path, [f"cannot be read ({exc})"]) from None
-    specs = parse_halls(text, path)
-    counts = {"museums": 0, "halls": 0, "sections": 0}
+    parsed = parse_halls_file(text, path)
+    specs = parsed.museums
+    logo = _read_logo(path, parsed.site) if parsed.site else None
+    counts = {"museums": 0, "halls": 0, "sections": 0}  # and "site", "people" when the file has them
     with db.session() as session:
+        if parsed.site is not None:
+            from exhibits.site import store
+
+            store(session, parsed.site.values, logo)
+            counts["site"] = 1
+        if parsed.people is not None:
+            from exhibits.people import load_people
+
+            counts["people"] = load_people(session, parsed.people)
         for m_pos, spec in enumerate(specs):
             museum = session.scalar(select(Museum).where(Museum.slug == spec.slug)) or Museum(slug=spec.slug)
             museum_changed = museum.id is None or (museum.title, museum.summary, museum.position) != (spec.title, spec.summary, m_pos)
@@ -231,3 +298,22 @@ def load_halls(db: Database, path: Path) -> dict[str, int]:
     return counts
 
 
+def _read_logo(path: Path, site: SiteSpec) -> bytes | None:
+    """The logo file the site block names, read and checked before anything is written."""
+    if not site.logo:
+        return None
+    from exhibits.site import MAX_LOGO_BYTES, check_logo
+
+    where = f"line {site.logo_line}: site logo {site.logo!r}"
+    logo_path = (path.parent / site.logo)
+    try:
+        if logo_path.stat().st_size > MAX_LOGO_BYTES:
+            raise HallsFileError(path, [f"{where} is {logo_path.stat().st_size} bytes (at most {MAX_LOGO_BYTES})"])
+        data = logo_path.read_bytes()
+    except OSError as exc:
+        raise HallsFileError(path, [f"{where} cannot be read ({exc.strerror or exc})"]) from None
+    try:
+        check_logo(data)
+    except ValueError as exc:
+        raise HallsFileError(path, [f"{where} {exc}"]) from None
+    return data

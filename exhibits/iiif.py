@@ -298,7 +298,7 @@ def museum_collection(museum: Museum, base: str) -> Collection:
 
 def site_collection(museums: list[Museum], base: str, label: dict | None = None) -> Collection:
     """The whole site: one collection per museum."""
-    label = label or {"zh": ["金石数字博物馆"], "en": ["Jinshi digital museums"]}
+    label = label or {"zh": ["数字博物馆"], "en": ["Digital Museum"]}  # the site block's title, when there is one
     return Collection(
         id=site_collection_id(base),
         label=label,

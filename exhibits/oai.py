@@ -83,7 +83,7 @@ class Repository:
 
     base_url: str
     secret: str
-    name: str = "Jinshi 金石 digital museums"
+    name: str = "数字博物馆 · Digital Museum"  # the site block's title, when there is one (viewer.blueprints.oai)
     admin_email: str = ""
 
     @property

@@ -40,3 +40,30 @@ def rights_uri(text: str | None) -> str | None:
         kind = match.group(1).lower().replace(" ", "-")
         return f"http://creativecommons.org/licenses/{kind}/{match.group(2) or '4.0'}/"
     return _NAMED.get(value.lower())
+
+
+#: Longest side of the download a non-commercial or educational licence gets (a good print, not the master).
+LIMITED_DOWNLOAD = 2048
+
+
+def download_size(text: str | None) -> int | None:
+    """How large a download the item's rights allow: 0 for the full image, a longest side in px, or None.
+
+    Open licences and public domain (CC0, the Public Domain Mark, CC BY and CC BY-SA) and the "No Copyright"
+    statements without a use restriction: the full image. Licences that allow reuse with conditions on the use
+    (CC …-NC, …-ND, "Non-Commercial Use", "Educational Use Permitted"): a copy of at most
+    :data:`LIMITED_DOWNLOAD` px. In copyright, not evaluated, undetermined or unknown text: no download link
+    (the IIIF service still serves what the pages show).
+    """
+    uri = rights_uri(text)
+    if uri is None:
+        return None
+    name = uri.rstrip("/").split("/")[-2]  # .../licenses/by-nc/4.0/, .../vocab/InC-EDU/1.0/
+    if "creativecommons.org" in uri:
+        return 0 if "/publicdomain/" in uri or name in ("by", "by-sa") else LIMITED_DOWNLOAD
+    statement = name
+    if statement in ("NoC-US", "NKC"):
+        return 0
+    if statement in ("NoC-NC", "InC-NC", "InC-EDU", "NoC-CR"):
+        return LIMITED_DOWNLOAD
+    return None

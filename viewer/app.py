@@ -11,7 +11,7 @@ from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
 from exhibits.states import hall_is_public
-from viewer import auth, hosts, http_cache, i18n, limits, logsafe, security, visibility
+from viewer import auth, hosts, http_cache, i18n, limits, logsafe, pictures, security, site_context, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -37,6 +37,10 @@ BLUEPRINTS = (
     "viewer.blueprints.curator_items",
     "viewer.blueprints.curator_halls",
     "viewer.blueprints.curator_audit",
+    "viewer.blueprints.site_pages",
+    "viewer.blueprints.people",
+    "viewer.blueprints.sharing",
+    "viewer.blueprints.curator_site",
     "viewer.blueprints.labels",
     "viewer.blueprints.details",
     "viewer.blueprints.walk",
@@ -66,6 +70,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     hosts.init_app(app, settings_.base_url, settings_.base_path, settings_.trusted_hosts, settings_.proxies)
     logsafe.init_app(app)
     i18n.init_app(app)
+    site_context.init_app(app)
     http_cache.init_app(app)
     auth.init_app(app)
     visibility.init_app(app)
@@ -75,6 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     security.init_app(app, https=runtime.settings.base_url.startswith("https://"))
     _register_error_handler(app)
     app.context_processor(_template_helpers)
+    pictures.init_app(app)
 
     app.teardown_appcontext(close_session)
 
@@ -98,7 +104,9 @@ def _register_error_handler(app: Flask) -> None:
             response = jsonify(error=error.name, status=error.code, message=error.description)
             response.headers["Access-Control-Allow-Origin"] = "*"
         else:
-            response = app.make_response(render_template("error.html", error=error))
+            from viewer.dead_ends import error_page
+
+            response = app.make_response(error_page(error))
         response.status_code = error.code or 500
         for name, value in error.get_headers():
             if name in _KEPT_ERROR_HEADERS:

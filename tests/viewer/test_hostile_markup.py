@@ -84,6 +84,17 @@ def hostile_client(hostile_site):
     return create_app(runtime=hostile_site, TESTING=True).test_client()
 
 
+def _json_data(element) -> bool:
+    """A JSON-LD block whose whole text is JSON with no raw '<' (the payload stayed a string inside it)."""
+    if element.get("type") != "application/ld+json" or "<" in (element.text or ""):
+        return False
+    try:
+        json.loads(element.text)
+    except ValueError:
+        return False
+    return True
+
+
 def injected(html: str) -> list[str]:
     """What the payload managed to inject into a parsed page."""
     found = []
@@ -91,7 +102,7 @@ def injected(html: str) -> list[str]:
     for element in doc.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag == "script" and "alert(" in (element.text or ""):
+        if element.tag == "script" and "alert(" in (element.text or "") and not _json_data(element):
             found.append(f"<script>{element.text}")
         if element.tag == "img" and element.get("src") == "x":
             found.append("<img src=x>")

@@ -18,7 +18,12 @@ SCHEMAS = Path(oai.__file__).with_name("schemas")
 def endpoint():
     args = request.form if request.method == "POST" else request.args
     settings = runtime().settings
-    repository = oai.Repository(base_url=base_url(), secret=settings.secret_key, admin_email=settings.admin_email)
+    from exhibits.site import current
+
+    title = current(db_session()).title
+    names = [v for lang in ("zh", "en", "none") for v in title.get(lang, [])[:1]]
+    repository = oai.Repository(base_url=base_url(), secret=settings.secret_key, admin_email=settings.admin_email,
+                                **({"name": " · ".join(names)} if names else {}))
     answer = oai.respond(db_session(), repository, {name: args.getlist(name) for name in args})
     response = Response(answer.body, mimetype="text/xml")
     response.headers["Cache-Control"] = "public, max-age=60"

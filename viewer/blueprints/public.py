@@ -35,6 +35,10 @@ def museum(museum_slug: str):
     )
 
 
+#: Items on one hall page: a hall of hundreds of objects is paged (each card's image is lazy-loaded too).
+HALL_PAGE_SIZE = 48
+
+
 @bp.route("/museums/<museum_slug>/halls/<hall_slug>")
 @bp.route("/museums/<museum_slug>/halls/<hall_slug>/sections/<section_slug>")
 def hall(museum_slug: str, hall_slug: str, section_slug: str | None = None):
@@ -42,19 +46,27 @@ def hall(museum_slug: str, hall_slug: str, section_slug: str | None = None):
     section = None
     if section_slug is not None:
         section = catalogue.section_of(hall_, section_slug) or abort(404)
-    items = catalogue.hall_items(db_session(), hall_.id, section.id if section else None, preview=bool(g.get("preview")))
+    session, preview = db_session(), bool(g.get("preview"))
+    section_id = section.id if section else None
+    total = catalogue.hall_item_count(session, hall_.id, section_id, preview=preview)
+    pages = max(1, -(-total // HALL_PAGE_SIZE))
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > pages:
+        abort(404)
+    items = catalogue.hall_items(session, hall_.id, section_id, preview=preview,
+                                 offset=(page - 1) * HALL_PAGE_SIZE, limit=HALL_PAGE_SIZE)
     groups = [(s, [i for i in items if i.section_id == s.id]) for s in hall_.sections if section in (None, s)]
     loose = [i for i in items if i.section_id is None] if section is None else []
-    return render_template("hall.html", hall=hall_, section=section, groups=groups, loose=loose, total=len(items))
+    return render_template("hall.html", hall=hall_, section=section, groups=groups, loose=loose, total=total,
+                           page=page, pages=pages)
 
 
 @bp.route("/items/<item_id>")
 def item(item_id: str):
     item_ = get_item_or_404(item_id)
-    previous, following = catalogue.neighbours(db_session(), item_)
     return render_template(
         "item.html", item=item_, permalink=f"{base_url()}/items/{item_.id}",
-        previous=previous, following=following, start=request.args.get("t", type=float),
+        neighbours=catalogue.neighbours(db_session(), item_), start=request.args.get("t", type=float),
         **details.page_context(item_),
     )
 
@@ -73,7 +85,9 @@ def mirador():
     manifest = request.args.get("manifest", "")
     if manifest and not viewer_manifest_allowed(manifest):
         abort(400, "manifest must be a path on this site (/iiif/...) or an absolute http(s) URL")
-    return render_template("mirador.html", manifest=manifest)
+    from viewer.dead_ends import mirador_dead_end
+
+    return mirador_dead_end(manifest) or render_template("mirador.html", manifest=manifest)
 
 
 def viewer_manifest_allowed(value: str) -> bool:
