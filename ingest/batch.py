@@ -19,11 +19,12 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exhibits import changes
+from exhibits import changes, curation
 from exhibits import editing
-from exhibits.identity import SYSTEM
+from exhibits.identity import SYSTEM, Identity
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
+from ingest import bulk
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
@@ -61,6 +62,20 @@ class IngestError(ValueError):
     """The batch as a whole cannot start (bad options)."""
 
 
+@dataclass
+class BatchReport:
+    """What a run found beyond its files, filled in once the batch generator is exhausted."""
+
+    #: the items the CSV listed on an earlier run and no longer lists (still in the catalogue, never deleted)
+    missing: list[Any] = field(default_factory=list)
+
+    def missing_sentence(self) -> str:
+        if not self.missing:
+            return ""
+        ids = ", ".join(m.id for m in self.missing[:50]) + (f" … ({len(self.missing)} in all)" if len(self.missing) > 50 else "")
+        return f"in the catalogue but not in this CSV: {ids}"
+
+
 def ingest_batch(
     runtime: Any,
     paths: Iterable[Path] = (),
@@ -69,10 +84,15 @@ def ingest_batch(
     hall: str | None = None,
     draft: bool = False,
     progress: Progress | None = None,
+    source: str | None = None,
+    report: BatchReport | None = None,
+    identity: Identity = SYSTEM,
 ) -> Iterator[FileResult]:
     """Ingest a batch; yields one FileResult per file (and per media-less record).
 
-    ``runtime`` provides ``.settings``, ``.db``, ``.store`` and ``.index``.
+    ``runtime`` provides ``.settings``, ``.db``, ``.store`` and ``.index``. With a metadata CSV, items remember
+    it (``source``: a name for it, by default its resolved path) and its rows; at the end ``report.missing``
+    lists the items that came from it before and that it no longer lists, in the museums ``identity`` curates.
     Raises MetadataError (CSV refused, nothing ingested) or IngestError before any work.
     """
     places: dict[str, tuple[int, int, int | None]] = {}
@@ -83,6 +103,9 @@ def ingest_batch(
             return problems
 
         records = read_metadata(Path(metadata), museum=museum, hall=hall, check=check)
+        source = source or str(Path(metadata).resolve())
+        for record in records:
+            record.source = source
     else:
         records = records_from_paths([Path(p) for p in paths], museum, hall)
         resolved, problems = _resolve_places(runtime, records)
@@ -90,6 +113,19 @@ def ingest_batch(
             raise IngestError("; ".join(message for _, message in problems))
         places.update(resolved)
     index = _IndexBatch(runtime)
+    try:
+        yield from _ingest_all(runtime, records, places, draft, progress, index)
+    finally:
+        index.close()
+    if metadata is not None:
+        with runtime.db.session() as session:
+            missing = curation.record_sources(session, identity, source, {r.id: r.row for r in records})
+        if report is not None:
+            report.missing = missing
+
+
+def _ingest_all(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
+                draft: bool, progress: Progress | None, index: "_IndexBatch") -> Iterator[FileResult]:
     pending: list[ItemRecord] = []  # records without media, written in batched transactions
     for record in records:
         if not record.files:
@@ -115,11 +151,17 @@ def ingest_batch(
 WRITE_BATCH = 500
 #: The search index takes the items written so far at least this often (items, seconds).
 INDEX_BATCH, INDEX_SECONDS = 2000, 5.0
+#: A run longer than INDEX_BATCH is indexed by worker processes beside the catalogue writes (Whoosh),
+#: committed at least every BULK_BATCH items or BULK_SECONDS (the index stays locked meanwhile).
+BULK_BATCH, BULK_SECONDS = 20_000, 60.0
 
 
 class _IndexBatch:
     """Items waiting for the search index, written in batches (one index commit each).
 
+    Once a run reaches INDEX_BATCH items and the backend can append in parallel (Whoosh), the items
+    go to :class:`search.sync.BulkReindex`: worker processes load, analyse and write them while this
+    process writes the catalogue, committed every BULK_BATCH items and at the end.
     The catalogue is the truth; if the process dies before a flush, the index's sync marker
     (search/sync.py) makes the next ingest or ``jinshi index rebuild`` catch these items up.
     """
@@ -128,17 +170,75 @@ class _IndexBatch:
         self.runtime = runtime
         self.ids: list[str] = []
         self.since = time.monotonic()
+        self.bulk = None
+        self.bulk_since = 0.0
+        self.bulk_failed = False
 
     def add(self, item_ids: list[str]) -> None:
+        if self.bulk is not None:
+            try:
+                self.bulk.add(item_ids)
+            except Exception as exc:  # noqa: BLE001 - a worker died: the serial batches take over
+                self._abandon_bulk(exc)
+            else:
+                if self.bulk.count >= BULK_BATCH or time.monotonic() - self.bulk_since >= BULK_SECONDS:
+                    self._finish_bulk()
+                return
         if not self.ids:
             self.since = time.monotonic()
         self.ids.extend(item_ids)
+        if len(self.ids) >= INDEX_BATCH and not self.bulk_failed and self._start_bulk():
+            return
         if len(self.ids) >= INDEX_BATCH or time.monotonic() - self.since >= INDEX_SECONDS:
             self.flush()
 
+    def _start_bulk(self) -> bool:
+        from search.sync import BulkReindex
+
+        if not hasattr(self.runtime.index, "parallel_append"):
+            return False
+        try:
+            self.bulk = BulkReindex(self.runtime.db, self.runtime.index)
+        except Exception as exc:  # noqa: BLE001 - the index is repairable: go on with the serial batches
+            log.error("the search index could not start a parallel append (%s); indexing in batches", _describe(exc))
+            log.warning("parallel append failed to start", exc_info=True)
+            return False
+        self.bulk_since = time.monotonic()
+        ids, self.ids = self.ids, []
+        self.bulk.add(ids)
+        return True
+
+    def _abandon_bulk(self, exc: Exception) -> None:
+        """Stop the parallel append; the marker did not move, so the next flush catches every item up."""
+        log.error("the parallel search index append failed (%s); indexing in batches", _describe(exc))
+        log.warning("parallel search index append failed", exc_info=True)
+        bulk, self.bulk = self.bulk, None
+        bulk.cancel()
+        self.bulk_failed = True
+
+    def _finish_bulk(self) -> bool:
+        bulk, self.bulk = self.bulk, None
+        try:
+            bulk.finish()
+            return True
+        except Exception as exc:  # noqa: BLE001 - the catalogue write stands; the marker did not move
+            log.error("the parallel search index append failed (%s); the serial sync catches the items up",
+                      _describe(exc))
+            log.warning("parallel search index append failed", exc_info=True)
+            self.bulk_failed = True
+            return False
+
     def flush(self) -> None:
+        if self.bulk is not None and self._finish_bulk() and not self.ids:
+            return  # finish() caught up and checked the index as _sync_index would
         ids, self.ids = self.ids, []
         _sync_index(self.runtime, ids)
+
+    def close(self) -> None:
+        """Stop the workers without committing (the ingest itself failed)."""
+        if self.bulk is not None:
+            self.bulk.cancel()
+            self.bulk = None
 
 
 def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
@@ -151,19 +251,25 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
     try:
         results: list[FileResult] = []
         written: list[str] = []
+        fresh: list[ItemRecord] = []
         with runtime.db.session() as session:
+            known = bulk.existing_states(session, [r.id for r in records])
+            changed = [r.id for r in records if r.id in known and known[r.id] != (ItemState.READY, fingerprints[r.id])]
             existing = {i.id: i for i in session.scalars(
-                select(Item).where(Item.id.in_([r.id for r in records])).options(selectinload(Item.assets)))}
+                select(Item).where(Item.id.in_(changed)).options(selectinload(Item.assets)))} if changed else {}
             for record in records:
-                if progress:
-                    progress(record.id)
-                item = existing.get(record.id)
-                if item is not None and item.state == ItemState.READY and item.source_hash == fingerprints[record.id]:
+                if record.id not in known:  # new: inserted in bulk below
+                    fresh.append(record)
+                elif record.id not in existing:
                     results.append(FileResult(None, "unchanged", record.id))
                     continue
-                _write_item_in(session, item, record, places[record.id], draft, fingerprints[record.id], [])
+                else:  # changed, or failed before: the ORM path, which keeps the overwrite's history
+                    _write_item_in(session, existing[record.id], record, places[record.id], draft,
+                                   fingerprints[record.id], [])
                 written.append(record.id)
                 results.append(FileResult(None, "ingested", record.id, warnings=list(record.warnings)))
+            session.flush()
+            bulk.insert_new_items(session, fresh, places, draft, fingerprints)
     except Exception:  # noqa: BLE001 - find the record that failed by trying each alone
         log.warning("a batch of %d records failed; trying each on its own", len(records), exc_info=True)
         results = []
@@ -173,6 +279,11 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
                 index.add([record.id])
             results.extend(one)
         return results
+    # progress only once the transaction is over: a job's progress callback writes its heartbeat, which would
+    # wait for this transaction's lock on SQLite (30 s per record) if called inside it
+    if progress:
+        for record in records:
+            progress(record.id)
     index.add(written)
     return results
 
@@ -424,6 +535,8 @@ def _apply_record(item: Item, record: ItemRecord, place: tuple[int, int, int | N
     item.date_start, item.date_end = record.date_start, record.date_end
     item.accession_number = record.accession_number
     item.rights = record.rights
+    if record.source is not None:
+        item.source, item.source_row = record.source[:500], record.row
 
 
 def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> bool:

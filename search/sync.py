@@ -148,6 +148,7 @@ def visible_document(db, item_id: str) -> dict | None:
 def facet_labels(db) -> dict[str, dict[str, dict]]:
     """Titles (language maps) of museum and hall slugs, to label their facets."""
     from exhibits.models import Hall, Museum
+    from exhibits.profile import ICH_CATEGORIES, ICH_LEVELS
 
     with db.session() as session:
         labels = {
@@ -155,6 +156,9 @@ def facet_labels(db) -> dict[str, dict[str, dict]]:
             "hall": {h.slug: h.title for h in session.scalars(select(Hall))},
         }
     add_words(v for titles in labels.values() for title in titles.values() for v in (title or {}).get("zh") or [])
+    # the national ICH categories and levels are a fixed vocabulary with English names (exhibits.profile)
+    labels["ich_category"] = {zh: {"zh": [zh], "en": [en]} for zh, en in ICH_CATEGORIES.items()}
+    labels["ich_level"] = {zh: {"zh": [zh], "en": [en]} for zh, en in ICH_LEVELS.items()}
     return labels
 
 
@@ -165,3 +169,79 @@ def load_catalogue_words(db) -> None:
     with db.session() as session:
         titles = [t for model in (Museum, Hall, Section) for t in session.scalars(select(model.title))]
     add_words(v for title in titles for v in (title or {}).get("zh") or [] if isinstance(title, dict))
+
+
+def document_loader(url: str) -> Callable[[list[str]], list[dict]]:
+    """``ids -> the visible ones' documents``, over a catalogue connection of its own (for a worker process)."""
+    from exhibits.db import Database
+
+    db = Database(url)
+    load_catalogue_words(db)
+
+    def load(ids: list[str]) -> list[dict]:
+        with db.session() as session:
+            items = session.scalars(select(Item).where(Item.id.in_(ids), visible()).options(*_options()))
+            return [item_document(item) for item in items]
+
+    return load
+
+
+class BulkReindex:
+    """A long run of written items indexed by worker processes beside the catalogue writes (Whoosh).
+
+    :meth:`add` hands item ids (already committed to the catalogue) to the workers, which load and
+    analyse them in parallel; :meth:`finish` commits their segments with the sync marker, after
+    catching up whatever other writers changed meanwhile (as :func:`reindex_items` does). Until then
+    the index and its marker are unchanged, so a crash is repaired by the next sync like any failed
+    index write. Holds the index's write lock from the first :meth:`add` to :meth:`finish`.
+    """
+
+    def __init__(self, db, index, processes: int | None = None) -> None:
+        from contextlib import ExitStack
+
+        from search.analysis import warm_up
+
+        self.db, self.index = db, index
+        load_catalogue_words(db)
+        warm_up()  # jieba's dictionary loaded once here, inherited by the forked workers
+        self._stack = ExitStack()
+        url = db.engine.url.render_as_string(hide_password=False)
+        self.appender = self._stack.enter_context(index.parallel_append(lambda: document_loader(url), processes))
+        self.marker = index.get_marker()  # read under the lock: nobody moves it until finish()
+        self.count = 0
+        if not self.marker or self.marker.get("analysis") != ANALYSIS_VERSION:
+            # an index that never synced, or analysed by another version: every item goes through the workers
+            # (their old documents are deleted at the commit), which is what a rebuild would do
+            self.marker = {}
+            with db.session() as session:
+                self.add(session.scalars(select(Item.id).where(visible()).order_by(Item.id)))
+
+    def add(self, item_ids: Iterable[str]) -> None:
+        before = len(self.appender.ids)
+        self.appender.add(item_ids)
+        self.count += len(self.appender.ids) - before
+
+    def finish(self) -> dict:
+        """Commit the workers' segments and the catch-up, move the marker; returns the counts."""
+        try:
+            handed = set(self.appender.ids)
+            with self.db.session() as session:
+                target = _watermark(session)
+                since = _parse(self.marker.get("updated"))
+                stmt = select(Item.id)
+                if since is not None:
+                    stmt = stmt.where(Item.updated >= (since.replace(tzinfo=None) if _naive(session) else since))
+                missed = set(session.scalars(stmt))
+                missed.update(session.scalars(select(Change.item_id).where(
+                    Change.kind == "item", Change.id > int(self.marker.get("change_id") or 0))))
+                upserts, deletes = _split(session, missed - handed)
+            self.appender.commit(upserts=upserts, deletes=deletes)
+            self.index._write_marker(target)
+        finally:
+            self._stack.close()
+        if self.index.count() != visible_count(self.db):  # as reindex_items checks: compare ids, repair
+            reindex_items(self.db, self.index, [])
+        return {"upserted": len(handed) + len(upserts), "deleted": len(deletes)}
+
+    def cancel(self) -> None:
+        self._stack.close()

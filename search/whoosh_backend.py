@@ -30,7 +30,7 @@ from search import query as qm, whoosh_patches
 from search.documents import FACET_FIELDS, index_fields
 from search.errors import IndexLockTimeout
 from search.results import Hit, SearchResults, label_facets, make_snippets
-from search.whoosh_build import rebuild_parallel, rebuild_serial
+from search.whoosh_build import ParallelAppend, rebuild_parallel, rebuild_serial
 from search.whoosh_engine import _Segment, _View
 from search.whoosh_schema import (SCHEMA_VERSION, GapTokenizer, UnigramText, _add_missing_fields,  # noqa: F401
                                   make_schema, whoosh_fields)
@@ -126,6 +126,22 @@ class WhooshIndex:
             self._write_marker(marker or {})
         return count
 
+
+    @contextmanager
+    def parallel_append(self, loader_factory, processes: int | None = None) -> Iterator[ParallelAppend]:
+        """Hold the write lock while worker processes write new segments (:class:`ParallelAppend`).
+
+        The caller adds item ids, then calls ``commit(upserts, deletes)`` and :meth:`_write_marker`
+        inside the block; leaving it without a commit (an exception) cancels the workers, and the
+        index stays as it was.
+        """
+        processes = processes if processes is not None else max(2, os.cpu_count() or 1)
+        with self.write_lock():
+            appender = ParallelAppend(self.ix, self.path, processes, loader_factory)
+            try:
+                yield appender
+            finally:
+                appender.cancel()
 
     def get_marker(self) -> dict:
         try:

@@ -56,6 +56,162 @@ def _segment_worker(path: str, jobs, results, number: int) -> None:
         results.put(("error", number, f"{type(exc).__name__}: {exc}"))
 
 
+def _collect(workers, results, processes: int) -> list[tuple[int, object]]:
+    """Each worker's answer: its finished segment (or None when it got no documents), in worker order."""
+    import queue as queue_mod
+
+    segments = []
+    waiting = set(range(processes))
+    for _ in workers:
+        while True:
+            try:
+                status, number, value = results.get(timeout=1.0)
+                break
+            except queue_mod.Empty:
+                # a worker that has not answered and is gone died (one that answered may have exited:
+                # under load the others can finish seconds later)
+                if any(not workers[n].is_alive() for n in waiting) and results.empty():
+                    time.sleep(0.5)  # its answer may still be in the pipe
+                    if results.empty():
+                        raise RuntimeError("a search index build worker died") from None
+        waiting.discard(number)
+        if status != "ok":
+            raise RuntimeError(f"a search index build worker failed: {value}")
+        if value is not None:
+            segments.append((number, value))
+    for w in workers:
+        w.join()
+    return sorted(segments, key=lambda ns: ns[0])
+
+
+def _next_job(jobs, parent: int):
+    """The next chunk from the parent; None at the end, or when the parent died without saying so
+    (a worker holds a copy of the index's lock descriptor: it must not outlive its parent)."""
+    import os
+    import queue as queue_mod
+
+    while True:
+        try:
+            return jobs.get(timeout=1.0)
+        except queue_mod.Empty:
+            if os.getppid() != parent:
+                raise RuntimeError("the ingest process is gone") from None
+
+
+def _append_worker(path: str, jobs, results, number: int, loader_factory, parent: int) -> None:
+    """An append process: load the documents of the item ids it is given, write them into a new segment."""
+    from whoosh.writing import SegmentWriter
+
+    try:
+        load = loader_factory()  # its own catalogue connection: never the parent's
+        ix = windex.open_dir(path)
+        writer = SegmentWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, compound=False)
+        added = 0
+        try:
+            while True:
+                chunk = _next_job(jobs, parent)
+                if chunk is None:
+                    break
+                for doc in load(chunk):
+                    writer.add_document(**whoosh_fields(index_fields(doc)))
+                    added += 1
+            if added:
+                segment = writer._finalize_segment()
+            else:
+                writer._close_segment()
+                segment = None
+        except BaseException:
+            writer.cancel()
+            raise
+        results.put(("ok", number, segment))
+    except BaseException as exc:  # reported to the parent, which cancels the append
+        results.put(("error", number, f"{type(exc).__name__}: {exc}"))
+
+
+class ParallelAppend:
+    """Items added to an existing index by worker processes while the caller goes on (a long ingest).
+
+    Item ids are dealt to the workers in chunks; each worker loads their documents from the catalogue
+    itself (``loader_factory()``, called in the worker, returns ``ids -> visible documents``), analyses
+    them and writes one new segment. :meth:`commit` then, holding Whoosh's writer: deletes the old
+    documents of those ids from the existing segments, writes ``upserts`` and ``deletes`` (what the
+    caller found missed), and commits the existing segments plus the new ones as the next generation.
+    The caller holds the index's write lock from start to commit: another writer's commit would clean
+    the workers' unfinished segment files away. Nothing is visible to searches before the commit, and
+    a crash before it leaves the index as it was (the sync marker unmoved catches the items up).
+    """
+
+    def __init__(self, ix, path, processes: int, loader_factory) -> None:
+        import multiprocessing
+        import os
+
+        ctx = multiprocessing.get_context("fork")
+        self.ix = ix
+        self.processes = processes
+        self.jobs = [ctx.Queue(maxsize=8) for _ in range(processes)]
+        self.results = ctx.Queue()
+        self.workers = [ctx.Process(target=_append_worker, args=(str(path), self.jobs[n], self.results, n,
+                                                                 loader_factory, os.getpid()), daemon=True)
+                        for n in range(processes)]
+        self.ids: list[str] = []
+        self._seen: set[str] = set()
+        self._chunk: list[str] = []
+        self._dealt = 0
+        for w in self.workers:
+            w.start()
+
+    def add(self, item_ids: Iterable[str]) -> None:
+        for item_id in item_ids:
+            if item_id in self._seen:
+                continue
+            self._seen.add(item_id)
+            self.ids.append(item_id)
+            self._chunk.append(item_id)
+            if len(self._chunk) == BUILD_CHUNK:
+                self._deal()
+
+    def _deal(self) -> None:
+        _put(self.jobs[self._dealt % self.processes], self._chunk, self.workers)
+        self._dealt += 1
+        self._chunk = []
+
+    def commit(self, upserts: Iterable[dict] = (), deletes: Iterable[str] = ()) -> None:
+        if self._chunk:
+            self._deal()
+        for queue in self.jobs:
+            _put(queue, None, self.workers)
+        try:
+            segments = [segment for _n, segment in _collect(self.workers, self.results, self.processes)]
+        except BaseException:
+            self.cancel()
+            raise
+        writer = self.ix.writer(timeout=5.0)
+        try:
+            reader = writer.reader()
+            for item_id in [*self.ids, *deletes]:
+                if ("id", item_id) in reader:  # a term lookup; most ids are new to the index
+                    writer.delete_by_term("id", item_id)
+            for doc in upserts:
+                writer.update_document(**whoosh_fields(index_fields(doc)))
+            final = list(writer.segments)  # the existing segments, with the deletions marked
+            if writer._added:
+                final.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(final + segments)
+            writer._finish()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def cancel(self) -> None:
+        for w in self.workers:
+            if w.is_alive():
+                w.terminate()
+        for w in self.workers:
+            w.join(timeout=5)
+
+
 def rebuild_serial(ix, docs: Iterable[dict], progress) -> int:
     count = 0
     writer = ix.writer(timeout=5.0, limitmb=BUILD_LIMIT_MB)
@@ -75,7 +231,6 @@ def rebuild_serial(ix, docs: Iterable[dict], progress) -> int:
 
 def rebuild_parallel(ix, path, docs: Iterable[dict], processes: int, progress) -> int:
     import multiprocessing
-    import queue as queue_mod
 
     ctx = multiprocessing.get_context("fork")
     writer = ix.writer(timeout=5.0)  # holds Whoosh's lock and numbers the new generation
@@ -107,30 +262,10 @@ def rebuild_parallel(ix, path, docs: Iterable[dict], processes: int, progress) -
                 progress(len(chunk))
         for queue in jobs:
             _put(queue, None, workers)
-        segments = []
-        waiting = set(range(processes))
-        for _ in workers:
-            while True:
-                try:
-                    status, number, value = results.get(timeout=1.0)
-                    break
-                except queue_mod.Empty:
-                    # a worker that has not answered and is gone died (one that answered may have exited:
-                    # under load the others can finish seconds later)
-                    if any(not workers[n].is_alive() for n in waiting) and results.empty():
-                        time.sleep(0.5)  # its answer may still be in the pipe
-                        if results.empty():
-                            raise RuntimeError("a search index build worker died") from None
-            waiting.discard(number)
-            if status != "ok":
-                raise RuntimeError(f"a search index build worker failed: {value}")
-            if value is not None:
-                segments.append((number, value))
-        for w in workers:
-            w.join()
+        segments = _collect(workers, results, processes)
         # what commit(mergetype=CLEAR) does, with the workers' segments as the new generation
         writer._close_segment()
-        writer._commit_toc([segment for _n, segment in sorted(segments, key=lambda ns: ns[0])])
+        writer._commit_toc([segment for _n, segment in segments])
         writer._finish()
     except BaseException:
         for w in workers:
