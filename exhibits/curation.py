@@ -210,8 +210,42 @@ def delete_items(runtime: Runtime, identity: Identity, item_ids: Iterable[str]) 
     return deleted
 
 
+# -- where items came from ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Missing:
+    """An item a CSV listed before and no longer lists (reported after a run, never deleted)."""
+
+    id: str
+    publication: str
+    row: int | None
+
+
+def record_sources(session: Session, identity: Identity, source: str, rows: dict[str, int | None]) -> list[Missing]:
+    """Note that the items ``rows`` (id → row number) come from the CSV ``source``; return the items that came from
+    it before and that it no longer lists (withdrawn ones aside), in the museums ``identity`` curates."""
+    source = source[:500]
+    current: dict[str, tuple[str | None, int | None]] = {}
+    ids = list(rows)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        current.update({i: (s, r) for i, s, r in session.execute(
+            select(Item.id, Item.source, Item.source_row).where(Item.id.in_(chunk)))})
+    for item_id, row in rows.items():
+        if item_id in current and current[item_id] != (source, row):
+            session.execute(Item.__table__.update().where(Item.__table__.c.id == item_id)
+                            .values(source=source, source_row=row, updated=Item.__table__.c.updated))
+    query = (select(Item.id, Item.publication, Item.source_row, Museum.slug).join(Museum, Item.museum_id == Museum.id)
+             .where(Item.source == source, Item.publication != Publication.WITHDRAWN.value).order_by(Item.source_row, Item.id))
+    missing = [Missing(i, p, r) for i, p, r, museum in session.execute(query)
+               if i not in rows and identity.can_curate(museum)]
+    if missing:
+        record(session, identity, "ingest.missing_rows", source.rsplit("/", 1)[-1], items=[m.id for m in missing][:1000])
+    return missing
+
+
 __all__ = [
-    "CurationError", "ItemFilter", "NotFound", "PermissionDenied", "back_to_draft", "curated_museums",
+    "CurationError", "ItemFilter", "Missing", "NotFound", "PermissionDenied", "back_to_draft", "curated_museums",
     "delete_items", "get_item", "list_items", "may_curate_media", "may_preview", "media_is_public", "overview", "publish",
-    "set_publication", "withdraw",
+    "record_sources", "set_publication", "withdraw",
 ]

@@ -106,6 +106,10 @@ class Item(Base):
     rights: Mapped[str | None] = mapped_column(String(512))
     #: Hash of the metadata row and file hashes last ingested, so re-running a batch skips unchanged items.
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The metadata CSV the item was last ingested from (its path for the CLI, ``upload:<name>`` for web jobs)
+    #: and its row there, so a later run of that CSV can report the items it no longer lists.
+    source: Mapped[str | None] = mapped_column(String(500), index=True)
+    source_row: Mapped[int | None] = mapped_column(Integer)
     #: :class:`exhibits.states.ItemState`: what ingest made of it.
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text)
@@ -181,6 +185,8 @@ class Job(Base):
     owner: Mapped[str] = mapped_column(String(128), default="", index=True)
     #: Per-file results, the objects ``jinshi ingest --json`` prints (ingest.jobs keeps them).
     files: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: What the run found beyond its files: ``{"missing": [item ids the CSV no longer lists]}``.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: The worker running it ("host:pid") and until when its claim holds without a heartbeat.
     worker: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

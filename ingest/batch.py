@@ -19,9 +19,9 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exhibits import changes
+from exhibits import changes, curation
 from exhibits import editing
-from exhibits.identity import SYSTEM
+from exhibits.identity import SYSTEM, Identity
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState, Publication
 from ingest import bulk
@@ -62,6 +62,20 @@ class IngestError(ValueError):
     """The batch as a whole cannot start (bad options)."""
 
 
+@dataclass
+class BatchReport:
+    """What a run found beyond its files, filled in once the batch generator is exhausted."""
+
+    #: the items the CSV listed on an earlier run and no longer lists (still in the catalogue, never deleted)
+    missing: list[Any] = field(default_factory=list)
+
+    def missing_sentence(self) -> str:
+        if not self.missing:
+            return ""
+        ids = ", ".join(m.id for m in self.missing[:50]) + (f" … ({len(self.missing)} in all)" if len(self.missing) > 50 else "")
+        return f"in the catalogue but not in this CSV: {ids}"
+
+
 def ingest_batch(
     runtime: Any,
     paths: Iterable[Path] = (),
@@ -70,10 +84,15 @@ def ingest_batch(
     hall: str | None = None,
     draft: bool = False,
     progress: Progress | None = None,
+    source: str | None = None,
+    report: BatchReport | None = None,
+    identity: Identity = SYSTEM,
 ) -> Iterator[FileResult]:
     """Ingest a batch; yields one FileResult per file (and per media-less record).
 
-    ``runtime`` provides ``.settings``, ``.db``, ``.store`` and ``.index``.
+    ``runtime`` provides ``.settings``, ``.db``, ``.store`` and ``.index``. With a metadata CSV, items remember
+    it (``source``: a name for it, by default its resolved path) and its rows; at the end ``report.missing``
+    lists the items that came from it before and that it no longer lists, in the museums ``identity`` curates.
     Raises MetadataError (CSV refused, nothing ingested) or IngestError before any work.
     """
     places: dict[str, tuple[int, int, int | None]] = {}
@@ -84,6 +103,9 @@ def ingest_batch(
             return problems
 
         records = read_metadata(Path(metadata), museum=museum, hall=hall, check=check)
+        source = source or str(Path(metadata).resolve())
+        for record in records:
+            record.source = source
     else:
         records = records_from_paths([Path(p) for p in paths], museum, hall)
         resolved, problems = _resolve_places(runtime, records)
@@ -95,6 +117,11 @@ def ingest_batch(
         yield from _ingest_all(runtime, records, places, draft, progress, index)
     finally:
         index.close()
+    if metadata is not None:
+        with runtime.db.session() as session:
+            missing = curation.record_sources(session, identity, source, {r.id: r.row for r in records})
+        if report is not None:
+            report.missing = missing
 
 
 def _ingest_all(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
@@ -231,8 +258,6 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
             existing = {i.id: i for i in session.scalars(
                 select(Item).where(Item.id.in_(changed)).options(selectinload(Item.assets)))} if changed else {}
             for record in records:
-                if progress:
-                    progress(record.id)
                 if record.id not in known:  # new: inserted in bulk below
                     fresh.append(record)
                 elif record.id not in existing:
@@ -254,6 +279,11 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
                 index.add([record.id])
             results.extend(one)
         return results
+    # progress only once the transaction is over: a job's progress callback writes its heartbeat, which would
+    # wait for this transaction's lock on SQLite (30 s per record) if called inside it
+    if progress:
+        for record in records:
+            progress(record.id)
     index.add(written)
     return results
 
@@ -505,6 +535,8 @@ def _apply_record(item: Item, record: ItemRecord, place: tuple[int, int, int | N
     item.date_start, item.date_end = record.date_start, record.date_end
     item.accession_number = record.accession_number
     item.rights = record.rights
+    if record.source is not None:
+        item.source, item.source_row = record.source[:500], record.row
 
 
 def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> bool:

@@ -68,6 +68,8 @@ def insert_new_items(session: Session, records: list[ItemRecord], places: dict[s
             "accession_number": record.accession_number, "rights": record.rights,
             "state": ItemState.READY.value, "error": None, "publication": publication,
             "source_hash": fingerprints[record.id], "created": now, "updated": now,
+            "source": record.source[:500] if record.source else None,
+            "source_row": record.row if record.source else None,
         })
         hall = halls.get(hall_id) if hall_id is not None else None
         visible = not draft and (hall_id is None or (hall is not None and hall[1]))

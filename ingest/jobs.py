@@ -30,7 +30,7 @@ from exhibits import audit
 from exhibits.identity import Identity, PermissionDenied
 from exhibits.models import Item, Job, Museum, utcnow
 from exhibits.uploads import Upload, UploadError, Uploads
-from ingest.batch import FileResult, IngestError, check_places, ingest_batch, records_from_paths
+from ingest.batch import BatchReport, FileResult, IngestError, check_places, ingest_batch, records_from_paths
 from ingest.detect import detect
 from ingest.metadata import ItemRecord, MetadataError, read_metadata
 
@@ -322,6 +322,8 @@ def job_view(runtime: Any, identity: Identity, job_id: int) -> dict[str, Any]:
             "id": job.id, "state": job.state, "files": list(job.files), "progress": job.progress, "total": job.total,
             "error": job.error, "museum": job.payload.get("museum"), "hall": job.payload.get("hall"),
             "created": _iso(job.created), "finished": _iso(job.finished) if job.finished else None,
+            # items its CSV listed on an earlier run and no longer lists: reported, withdrawn only on request
+            "missing": list((job.report or {}).get("missing", [])),
         }
 
 
@@ -442,8 +444,11 @@ def _run_claimed(runtime: Any, job_id: int, worker: str, workspace: Path, lease:
     _save(runtime, job_id, worker, results)
     base = workspace.resolve()
     try:
+        report = BatchReport()
         batch = ingest_batch(runtime, staged.paths if csv is None else (), metadata=staged.metadata,
-                             museum=payload.get("museum"), hall=payload.get("hall"), draft=True, progress=lease.beat)
+                             museum=payload.get("museum"), hall=payload.get("hall"), draft=True, progress=lease.beat,
+                             source=f"upload:{csv.filename}" if csv is not None else None, report=report,
+                             identity=identity)
         for result in batch:
             if lease.lost:
                 raise LeaseLost()
@@ -455,7 +460,8 @@ def _run_claimed(runtime: Any, job_id: int, worker: str, workspace: Path, lease:
             _save(runtime, job_id, worker, results)
     except (MetadataError, IngestError) as exc:
         return _finish(runtime, job_id, worker, "failed", list(results.values()), clock, error=str(exc))
-    return _finish(runtime, job_id, worker, "done", list(results.values()), clock)
+    missing = [{"item": m.id, "publication": m.publication, "row": m.row} for m in report.missing]
+    return _finish(runtime, job_id, worker, "done", list(results.values()), clock, report={"missing": missing})
 
 
 def _key(entry: dict[str, Any]) -> str:
@@ -482,11 +488,13 @@ def _save(runtime: Any, job_id: int, worker: str, results: dict[str, dict[str, A
             raise LeaseLost()
 
 
-def _finish(runtime: Any, job_id: int, worker: str, state: str, files: list[dict[str, Any]], clock, error: str | None = None) -> str:
+def _finish(runtime: Any, job_id: int, worker: str, state: str, files: list[dict[str, Any]], clock, error: str | None = None,
+            report: dict[str, Any] | None = None) -> str:
     with runtime.db.session() as session:
         outcome = session.execute(
             update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == "running")
-            .values(state=state, files=files, progress=len(files), error=error, finished=clock(), lease_until=None)
+            .values(state=state, files=files, progress=len(files), error=error, finished=clock(), lease_until=None,
+                    report=report)
             .execution_options(synchronize_session=False))
         if outcome.rowcount == 0:
             raise LeaseLost()

@@ -60,10 +60,12 @@ class ItemRecord:
     row: int | None = None
     #: problems that do not stop the record (a date text that cannot be read), for the report
     warnings: list[str] = field(default_factory=list)
+    #: the CSV the record was read from (see ``Item.source``); not part of the fingerprint
+    source: str | None = None
 
     def fingerprint(self) -> str:
         """A hash of the metadata, to recognise a row that has not changed."""
-        data = {k: v for k, v in self.__dict__.items() if k not in ("files", "row", "warnings")}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("files", "row", "warnings", "source")}
         data["files"] = [p.name for p in self.files]
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 

@@ -168,3 +168,21 @@ def query_range(zh: str) -> tuple[int, int]:
     if any(s == end and z != zh for z, (s, _e, _n) in PERIODS.items()):
         end -= 1
     return start, end
+
+
+def chronological(entries: list[dict], limit: int | None = None) -> list[dict]:
+    """Period facet entries (``{"value", "count", ...}``) in the order of the eras, not by count.
+
+    The ``limit`` most frequent periods are kept first (a facet shows a dozen), then put in date order; values that
+    name no known period follow, by count.
+    """
+    chosen = sorted(entries, key=lambda e: -e.get("count", 0))[:limit] if limit else list(entries)
+
+    def key(entry: dict) -> tuple:
+        zh = canonical(str(entry.get("value", "")))
+        if zh is None:
+            return (1, 0, 0, -entry.get("count", 0))
+        start, end, _ = PERIODS[zh]
+        return (0, start, end, 0)
+
+    return sorted(chosen, key=key)

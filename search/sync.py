@@ -148,6 +148,7 @@ def visible_document(db, item_id: str) -> dict | None:
 def facet_labels(db) -> dict[str, dict[str, dict]]:
     """Titles (language maps) of museum and hall slugs, to label their facets."""
     from exhibits.models import Hall, Museum
+    from exhibits.profile import ICH_CATEGORIES, ICH_LEVELS
 
     with db.session() as session:
         labels = {
@@ -155,6 +156,9 @@ def facet_labels(db) -> dict[str, dict[str, dict]]:
             "hall": {h.slug: h.title for h in session.scalars(select(Hall))},
         }
     add_words(v for titles in labels.values() for title in titles.values() for v in (title or {}).get("zh") or [])
+    # the national ICH categories and levels are a fixed vocabulary with English names (exhibits.profile)
+    labels["ich_category"] = {zh: {"zh": [zh], "en": [en]} for zh, en in ICH_CATEGORIES.items()}
+    labels["ich_level"] = {zh: {"zh": [zh], "en": [en]} for zh, en in ICH_LEVELS.items()}
     return labels
 
 

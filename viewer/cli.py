@@ -63,7 +63,7 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Log each step, with the traceback of any file that fails.")
 def ingest(paths, metadata, museum, hall, draft, as_json, verbose) -> None:
     """Ingest files, or the files a metadata CSV lists."""
-    from ingest.batch import IngestError, ingest_batch
+    from ingest.batch import BatchReport, IngestError, ingest_batch
     from ingest.metadata import MetadataError
     from media.images import limit_memory_growth
 
@@ -77,8 +77,9 @@ def ingest(paths, metadata, museum, hall, draft, as_json, verbose) -> None:
     try:
         with progress_bar(enabled=not as_json) as bar:
             task = bar.add_task("ingest", total=None, current="")
+            report = BatchReport()
             results = ingest_batch(runtime, paths, metadata=metadata, museum=museum, hall=hall, draft=draft,
-                                   progress=lambda name: bar.update(task, advance=1, current=name))
+                                   progress=lambda name: bar.update(task, advance=1, current=name), report=report)
             for result in results:
                 counts[result.status] += 1
                 if result.item is not None and rank[result.status] >= rank[items.get(result.item, "unchanged")]:
@@ -102,6 +103,13 @@ def ingest(paths, metadata, museum, hall, draft, as_json, verbose) -> None:
             for problem in problems:
                 err.print(f"  {problem}", markup=False, highlight=False)
         sys.exit(1)
+    if report.missing:
+        # never deleted silently: named here (on standard error, beside the JSON lines too), withdrawn on request
+        online = [m.id for m in report.missing if m.publication == "published"]
+        err.print(f"[yellow]warning[/yellow] {escape(report.missing_sentence())}", markup=True, highlight=False)
+        if online:
+            err.print(f"  {len(online)} of them still online; to withdraw them: jinshi items withdraw {' '.join(online[:50])}"
+                      + (" …" if len(online) > 50 else ""), markup=False, highlight=False)
     if not as_json:
         by_item = {status: sum(1 for s in items.values() if s == status) for status in rank}
         err.print(f"files: {counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed; "

@@ -23,6 +23,8 @@ COOKIE = "lang"
 
 
 def current_language() -> str:
+    """The page's language; a response built with it varies with the request's language (see ``_vary``)."""
+    g._language_used = True
     return getattr(g, "lang", DEFAULT)
 
 
@@ -81,6 +83,7 @@ class _CatalogueDomain(Domain):
         locale = get_locale()
         if locale is None:
             return core.translations(DEFAULT)
+        g._language_used = True  # a translated string went into the response
         return core.translations(getattr(g, "lang", None) or _from_locale(str(locale)))
 
 
@@ -107,12 +110,15 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_language(response):
         asked = request.args.get("lang")
+        if response.mimetype == "text/html" or g.get("_language_used"):
+            # the page's language (or a translated message, a link with ?lang= in JSON or iCalendar) came from
+            # them: a shared cache must not give this response to a visitor of another language
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
         if response.mimetype != "text/html":
             return response  # images, manifests, JSON: shared caches may keep them, so no cookie
         if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
             response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
-        response.vary.add("Accept-Language")  # a page's language comes from them
-        response.vary.add("Cookie")
         return response
 
     @app.context_processor

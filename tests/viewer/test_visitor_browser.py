@@ -97,3 +97,18 @@ def test_a_handscroll_gets_a_wide_box_not_a_strip_in_a_tall_one(site, chromium, 
         assert box["height"] < 0.5 * box["width"]  # no tall dark box around a thin strip
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.close()
+
+
+def test_facet_links_are_proper_tap_targets_on_a_phone(site, chromium):
+    context = chromium.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{site}/search?q=*&lang=zh&period=商")  # 商, 锭, 镜: one-character values
+    page.click("#search-facets > summary")
+    wait_until(page, "document.getElementById('search-facets').open")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.facet a, .active-filters a, .sorts a, #search-facets > summary')]
+        .map(a => { const r = a.getBoundingClientRect(); return {text: a.textContent.trim(), w: r.width, h: r.height}; })""")
+    assert any(len(b["text"]) == 1 for b in boxes), boxes  # the case that was a 15 × 24 px sliver
+    small = [b for b in boxes if b["w"] < 44 or b["h"] < 44]
+    assert small == [], small
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()

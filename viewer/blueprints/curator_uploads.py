@@ -17,6 +17,7 @@ bp = Blueprint("curator_uploads", __name__, url_prefix="/curator")
 STATES = {
     "queued": N_("queued"), "running": N_("running"), "done": N_("done"), "failed": N_("failed"),
     "ingested": N_("ingested"), "unchanged": N_("unchanged"),
+    "draft": N_("draft"), "published": N_("published"), "withdrawn": N_("withdrawn"),
 }
 #: Strings the page scripts show, in the page's language.
 SCRIPT_STRINGS = [
@@ -56,7 +57,8 @@ def job(job_id: int):
         view = jobs.job_view(runtime(), current_identity(), job_id)
     except jobs.JobError:
         abort(404)
-    return render_template("curator/job.html", job=view, strings=_strings(), published=request.args.getlist("published"))
+    return render_template("curator/job.html", job=view, strings=_strings(), published=request.args.getlist("published"),
+                           withdrawn=request.args.getlist("withdrawn"))
 
 
 @bp.post("/jobs/<int:job_id>/publish")
@@ -71,3 +73,18 @@ def publish(job_id: int):
     failed = {f["item"] for f in view["files"] if f["status"] == "failed"}
     moved = curation.set_publication(runtime(), identity, [i for i in items if i not in failed], "publish")
     return redirect(url_for("curator_uploads.job", job_id=job_id, published=moved or ["-"]))
+
+
+@bp.post("/jobs/<int:job_id>/withdraw-missing")
+@login_required
+def withdraw_missing(job_id: int):
+    """Withdraw the published items the job's CSV no longer lists (the curator ticked them on the job page)."""
+    identity = current_identity()
+    try:
+        view = jobs.job_view(runtime(), identity, job_id)
+    except jobs.JobError:
+        abort(404)
+    reported = {m["item"] for m in view["missing"] if m.get("publication") == "published"}
+    chosen = [i for i in request.form.getlist("item") if i in reported]
+    moved = curation.set_publication(runtime(), identity, chosen, "withdraw") if chosen else []
+    return redirect(url_for("curator_uploads.job", job_id=job_id, withdrawn=moved or ["-"]))

@@ -8,7 +8,8 @@ from flask_babel import gettext, pgettext
 
 from exhibits import links
 from search.errors import QueryError
-from search.query import FACETS, HELP, SORTS, parse_query
+from search.periods import chronological
+from search.query import FACETS, SORTS, parse_query
 from search.suggest import search_with_suggestions
 from viewer.context import base_url, runtime
 from viewer.http_cache import conditional
@@ -87,12 +88,28 @@ def page():
                 for value in values:
                     labels[name][value] = {lang: [f"{text} ({value})"]}
     status = 400 if error else 200
+    shown_facets = _shown_facets(results.facets if results else {})
     return render_template(
         "search.html", q=request.args.get("q", ""), query=query, results=results, error=error,
-        facets=FACETS, sorts=SORTS, filters=_filters_from_args(), help_text=HELP, label=facet_label,
+        facets=FACETS, shown_facets=shown_facets, sorts=SORTS, filters=_filters_from_args(), label=facet_label,
         url=_url, toggle=_toggle, labels=labels, sort=request.args.get("sort", "relevance"),
         api_url=url_for("search.api_search") + ("?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""),
     ), status
+
+
+#: Values one facet lists on the page.
+FACET_VALUES_SHOWN = 12
+
+
+def _shown_facets(facets: dict) -> dict[str, list[dict]]:
+    """The facet values the page lists: the most frequent first, except periods, which go by date."""
+    shown = {}
+    for name, entries in facets.items():
+        if name == "period":
+            shown[name] = chronological(entries, FACET_VALUES_SHOWN)
+        else:
+            shown[name] = sorted(entries, key=lambda e: -e.get("count", 0))[:FACET_VALUES_SHOWN]
+    return shown
 
 
 def _labels() -> dict:
