@@ -115,6 +115,21 @@ def run(port: int, bodies: list[dict], concurrency: int) -> tuple[list[float], C
     return latencies, statuses, time.perf_counter() - began
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server: gunicorn's master and its workers."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -160,7 +175,7 @@ def main() -> None:
 
         rush = sessions_of("rush")
         spread = sessions_of("spread")[:100]
-        print(f"gunicorn {args.workers} workers × 4 threads, database {args.database_url or 'SQLite (WAL)'}, "
+        print(f"gunicorn {args.workers} workers × 8 threads, database {args.database_url or 'SQLite (WAL)'}, "
               f"concurrency {args.concurrency}, {os.cpu_count()} cores, load average before {loadavg()}")
         person = 0
         scenarios = []
@@ -178,14 +193,23 @@ def main() -> None:
             person += 1
         scenarios.append(("spread (100 sessions × 20 places)", spread_bodies, {s["id"]: 20 for s in spread}))
         for name, bodies, capacities in scenarios:
+            cpu_before, client_before, load_before = server_cpu(server.pid), time.process_time(), os.getloadavg()[0]
             latencies, statuses, wall = run(port, bodies, args.concurrency)
+            cpu = server_cpu(server.pid) - cpu_before
+            client = time.process_time() - client_before
             confirmed = sum(n for s, n in statuses.items() if s.endswith("confirmed"))
             after = {s["id"]: s for s in sessions_of("rush") + sessions_of("spread")}
             oversold = sum(max(0, (capacities[sid] - after[sid]["remaining"]) - capacities[sid]) for sid in capacities)
             booked = sum(capacities[sid] - after[sid]["remaining"] for sid in capacities)
             print(f"\n{name}: {len(bodies)} requests in {wall:.1f} s")
-            print(f"  {len(bodies) / wall:.0f} requests/s, {confirmed / wall:.0f} confirmed bookings/s")
-            print(f"  latency p50 {pct(latencies, .5):.0f} ms, p95 {pct(latencies, .95):.0f} ms, max {max(latencies) * 1000:.0f} ms")
+            rate, p95 = len(bodies) / wall, pct(latencies, .95)
+            print(f"  {rate:.0f} requests/s (target ≥ 200: {'ok' if rate >= 200 else 'MISSED'}), "
+                  f"{confirmed / wall:.0f} confirmed bookings/s")
+            print(f"  latency p50 {pct(latencies, .5):.0f} ms, p95 {p95:.0f} ms (target ≤ 100: "
+                  f"{'ok' if p95 <= 100 else 'MISSED'}), max {max(latencies) * 1000:.0f} ms")
+            print(f"  CPU: server {cpu:.1f} s ({cpu / len(bodies) * 1000:.1f} ms a request, so at most "
+                  f"{len(bodies) / cpu * (os.cpu_count() or 1):.0f} requests/s on {os.cpu_count()} idle cores); "
+                  f"client {client:.1f} s; load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
             print(f"  statuses {dict(statuses)}")
             print(f"  confirmed {confirmed}, places taken {booked}, capacity {sum(capacities.values())}, "
                   f"remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}, oversold {oversold}")

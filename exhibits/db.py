@@ -7,7 +7,8 @@ writes; PostgreSQL is the same code with another URL. The schema is owned by Ale
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -104,6 +105,16 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time; its busy handler makes waiting writers poll (sleeping longer
+        # each time), so under a burst some starve past the busy timeout ("database is locked"). Writers
+        # of this process queue on this lock instead, and only one per process polls SQLite.
+        self._write_lock = threading.RLock() if self.is_sqlite else None
+
+    def writing(self):
+        """Hold while running a write transaction that begins with ``BEGIN IMMEDIATE`` (SQLite; a no-op
+        on PostgreSQL, whose row locks queue writers)."""
+        return self._write_lock if self._write_lock is not None else nullcontext()
 
     @classmethod
     def from_settings(cls, settings: Settings, migrate: bool = True) -> "Database":

@@ -215,9 +215,26 @@ def halls_yaml(session: Session, identity: Identity) -> str:
         halls = []
         for hall in museum.halls:
             node = texts({"slug": hall.slug}, hall.title, hall.summary)
+            if (hall.layout or "gallery") != "gallery":
+                node["layout"] = hall.layout
             sections = [texts({"slug": s.slug}, s.title, s.summary) for s in hall.sections]
             if sections:
                 node["sections"] = sections
             halls.append(node)
         museums.append({**texts({"slug": museum.slug}, museum.title, museum.summary), "halls": halls})
-    return yaml.safe_dump({"museums": museums}, allow_unicode=True, sort_keys=False, width=120)
+    document: dict[str, Any] = {}
+    if identity.is_admin:  # the site block is the admins' (its logo stays in the catalogue: the file names none)
+        from exhibits.site import NUMBERS, TEXTS, current
+
+        info = current(session)
+        block = {k: langmap(getattr(info, k)) for k in TEXTS if getattr(info, k)}
+        block.update({k: getattr(info, k) for k in NUMBERS if getattr(info, k)})
+        if block:
+            document["site"] = block
+    document["museums"] = museums
+    from exhibits.people import all_people, people_yaml
+
+    everyone = all_people(session)
+    if everyone:
+        document["people"] = people_yaml(everyone)
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)

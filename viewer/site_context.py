@@ -33,5 +33,8 @@ def site_name() -> str:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _site() -> dict:
-        name = site_name()
-        return {"site": current_site(), "site_name": name, "site_seal": name[:1]}
+        from exhibits.i18n import translate
+
+        # the seal is one character of the Chinese name on every page (a Latin letter turns on its side)
+        seal = (pick(current_site().title, "zh") or translate("Digital Museum", "zh"))[:1]
+        return {"site": current_site(), "site_name": site_name(), "site_seal": seal}

@@ -28,6 +28,11 @@ PAGES = {
     "/search?q=%22unbalanced&lang=en": None,
     "/mirador?manifest=/iiif/items/cu-ding/manifest": "document.querySelector('.mirador-viewer canvas, .openseadragon-canvas')",
     "/nowhere": None,
+    "/about": None,
+    "/people": None,
+    "/items/cu-ding/embed": "document.querySelector('#deepzoom[data-tiles-loaded=yes]')",
+    "/mirador?manifest=/iiif/items/media-ding/manifest": None,
+    "/search?q=zzzzqqq&material=nothing": None,
 }
 
 

@@ -172,3 +172,27 @@ def test_loading_again_updates_people_in_place_and_drops_the_missing(inheritors,
 def test_the_cli_says_how_many_people_it_loaded(cli, people_file):
     result = cli("halls", "load", str(people_file))
     assert result.exit_code == 0 and "4 people" in result.output
+
+
+def test_the_workspace_halls_file_keeps_people_and_the_site_block_and_loads_back(app, inheritors, tmp_path, halls_file):
+    from tests.support.curators import add_users, log_in
+
+    site = "site:\n  title: {zh: 江城馆, en: Jiangcheng}\n  icp: 鄂ICP备20231234号\n"
+    path = tmp_path / "with-site.yaml"
+    path.write_text(site + halls_file.read_text(encoding="utf-8"), encoding="utf-8")
+    load_halls(inheritors.db, path)
+    add_users(inheritors)
+    client = app.test_client()
+    log_in(client, "admin")
+    text = client.get("/curator/halls/halls.yaml").get_data(as_text=True)
+    assert text.startswith("site:") and "icp: 鄂ICP备20231234号" in text and "master: wang-delin" in text
+    saved = tmp_path / "download.yaml"
+    saved.write_text(text, encoding="utf-8")
+    with inheritors.db.session() as session:
+        before = {p.slug: (p.name, p.level, p.master_id is not None) for p in session.scalars(select(Person))}
+    load_halls(inheritors.db, saved)
+    with inheritors.db.session() as session:
+        assert {p.slug: (p.name, p.level, p.master_id is not None) for p in session.scalars(select(Person))} == before
+    curator = app.test_client()
+    log_in(curator, "copper")
+    assert "site:" not in curator.get("/curator/halls/halls.yaml").get_data(as_text=True)
