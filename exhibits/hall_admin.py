@@ -215,6 +215,8 @@ def halls_yaml(session: Session, identity: Identity) -> str:
         halls = []
         for hall in museum.halls:
             node = texts({"slug": hall.slug}, hall.title, hall.summary)
+            if (hall.layout or "gallery") != "gallery":
+                node["layout"] = hall.layout
             sections = [texts({"slug": s.slug}, s.title, s.summary) for s in hall.sections]
             if sections:
                 node["sections"] = sections

@@ -18,12 +18,15 @@ from exhibits.db import Database
 from exhibits.models import Hall, Museum, Section
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: How the walk-through room of a hall is built (``layout:`` of a hall; exhibits/walk.py).
+LAYOUTS = ("gallery", "corridor", "ring")
+DEFAULT_LAYOUT = "gallery"
 #: The keys each level of the file may have; any other key is a mistake, named with its line.
 KEYS = {
     "the file": ("site", "museums", "people"),
     "the site block": ("title", "tagline", "logo", "footer", "contact", "about", "icp", "police"),
     "a museum": ("slug", "title", "summary", "halls"),
-    "a hall": ("slug", "title", "summary", "sections"),
+    "a hall": ("slug", "title", "summary", "layout", "sections"),
     "a section": ("slug", "title", "summary"),
 }
 
@@ -48,6 +51,7 @@ class HallSpec:
     title: dict[str, list[str]]
     summary: dict[str, list[str]] = field(default_factory=dict)
     sections: list[SectionSpec] = field(default_factory=list)
+    layout: str = DEFAULT_LAYOUT
 
 
 @dataclass
@@ -115,6 +119,19 @@ class _Reader:
             self.fail(node, f"{what} slug {value!r} must be lowercase letters, digits and hyphens")
             return None
         return str(value)
+
+    def choice(self, fields: dict[str, yaml.Node], key: str, choices: tuple[str, ...], default: str) -> str:
+        """A key whose value is one of ``choices`` (the default when it is absent)."""
+        node = fields.get(key)
+        if node is None:
+            return default
+        value = node.value if isinstance(node, yaml.ScalarNode) else None
+        if value not in choices:
+            close = difflib.get_close_matches(str(value).lower(), choices, n=1, cutoff=0.6) if isinstance(value, str) else []
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.fail(node, f"{key} must be one of {', '.join(choices)}, not {value!r}{hint}")
+            return default
+        return value
 
     def langmap(self, fields: dict[str, yaml.Node], key: str, parent: yaml.Node, required: bool) -> dict[str, list[str]]:
         node = fields.get(key)
@@ -214,7 +231,8 @@ def parse_halls_file(text: str, path: Path | str = "<halls>") -> HallsFile:
                 reader.fail(h_node, f"hall {h_slug!r} is already defined on line {seen_halls[h_slug]} (hall slugs are unique across museums)")
             if h_slug:
                 seen_halls[h_slug] = h_node.start_mark.line + 1
-            hall = HallSpec(h_slug or "", reader.langmap(h, "title", h_node, True), reader.langmap(h, "summary", h_node, False))
+            hall = HallSpec(h_slug or "", reader.langmap(h, "title", h_node, True), reader.langmap(h, "summary", h_node, False),
+                            layout=reader.choice(h, "layout", LAYOUTS, DEFAULT_LAYOUT))
             seen_sections: set[str] = set()
             for s_node in reader.sequence(h.get("sections"), "sections"):
                 s = reader.mapping(s_node, "a section", KEYS["a section"])
@@ -262,9 +280,10 @@ def load_halls(db: Database, path: Path) -> dict[str, int]:
             counts["museums"] += 1
             for h_pos, h_spec in enumerate(spec.halls):
                 hall = session.scalar(select(Hall).where(Hall.slug == h_spec.slug)) or Hall(slug=h_spec.slug)
-                hall_changed = hall.id is None or (hall.museum_id, hall.title, hall.summary, hall.position) != (museum.id, h_spec.title, h_spec.summary, h_pos)
+                hall_changed = hall.id is None or (hall.museum_id, hall.title, hall.summary, hall.position, hall.layout) != (
+                    museum.id, h_spec.title, h_spec.summary, h_pos, h_spec.layout)
                 hall.museum = museum
-                hall.title, hall.summary, hall.position = h_spec.title, h_spec.summary, h_pos
+                hall.title, hall.summary, hall.position, hall.layout = h_spec.title, h_spec.summary, h_pos, h_spec.layout
                 session.add(hall)
                 session.flush()
                 changes.note_hall(session, hall, changed=hall_changed)

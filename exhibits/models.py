@@ -64,6 +64,8 @@ class Hall(Base):
     publication: Mapped[str] = mapped_column(String(16), default="published")
     #: The item whose first image stands for the hall (chosen by a curator among the hall's items).
     cover_item: Mapped[str | None] = mapped_column(String(128))
+    #: The walk-through room's plan: gallery, corridor or ring (``layout:`` in the halls file).
+    layout: Mapped[str] = mapped_column(String(16), default="gallery", server_default="gallery")
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     museum: Mapped[Museum] = relationship(back_populates="halls")

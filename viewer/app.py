@@ -43,6 +43,7 @@ BLUEPRINTS = (
     "viewer.blueprints.curator_site",
     "viewer.blueprints.labels",
     "viewer.blueprints.details",
+    "viewer.blueprints.walk",
 )
 
 #: Paths whose errors are answered in JSON rather than HTML.

@@ -19,6 +19,7 @@ PACKAGES = {
     "uppy": "uppy/dist",
     "uppy-locales": "@uppy/locales/dist",
     "qr-scanner": "qr-scanner",
+    "three": "three/build",
 }
 #: Test tools: served only by an app in TESTING mode (the browser tests), never in production.
 TEST_PACKAGES = {
