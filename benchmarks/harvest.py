@@ -108,6 +108,17 @@ class MemorySampler(threading.Thread):
                 pass
         return total
 
+    def cpu(self) -> float:
+        """CPU seconds of the server so far (master and workers)."""
+        total = 0.0
+        for proc in [self.process, *self.process.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
+
     def run(self) -> None:
         while self.running:
             self.samples.append((time.perf_counter(), self.rss()))
@@ -158,6 +169,7 @@ def main() -> None:
         baseline = sampler.rss()
         sampler.start()
         load_before = os.getloadavg()
+        cpu_before, client_before = sampler.cpu(), time.process_time()
         harvested = 0
         seen: set[str] = set()
         progress: list[tuple[float, int]] = []
@@ -169,6 +181,7 @@ def main() -> None:
                 if harvested % 1000 == 0:
                     progress.append((time.perf_counter(), harvested))
         elapsed = time.perf_counter() - started
+        server_cpu, client_cpu = sampler.cpu() - cpu_before, time.process_time() - client_before
         sampler.running = False
         sampler.join()
         load_after = os.getloadavg()
@@ -195,7 +208,13 @@ def main() -> None:
     print(f"server memory (gunicorn master + {args.workers} workers, RSS): before {baseline / mib:.0f} MiB, "
           f"peak {peak / mib:.0f} MiB at {100 * (peak_time - started) / elapsed:.0f} % of the harvest; "
           + ", ".join(f"{int(f * 100)} %: {at_fraction(f) / mib:.0f} MiB" for f in (0.25, 0.5, 0.75, 1.0)))
-    print(f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (2 cores)")
+    rate = harvested / elapsed
+    print(f"target ≥ 2000 records/s: {'ok' if rate >= 2000 else 'MISSED'}")
+    print(f"CPU: server {server_cpu:.1f} s ({harvested / server_cpu:,.0f} records per server CPU-second), harvester "
+          f"{client_cpu:.1f} s ({harvested / client_cpu:,.0f} records per CPU-second); a harvest is one request at a "
+          f"time, so on an idle machine it takes about server + harvester CPU: "
+          f"{harvested / (server_cpu + client_cpu):,.0f} records/s")
+    print(f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f} ({os.cpu_count()} cores)")
     if len(seen) != args.records:
         raise SystemExit(f"expected {args.records} distinct records, got {len(seen)}")
 

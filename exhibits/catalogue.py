@@ -125,7 +125,8 @@ def section_of(hall_: Hall, slug: str) -> Section | None:
 
 
 def featured_items(session: Session, limit: int = 8) -> list[Item]:
-    """Items with an image, for the home page: the first of each hall, then more."""
+    """Items for the home page: the first with an image of each hall, then more; an ICH video (a record with an
+    ICH category and a video) second when one exists, else any video."""
     query = (
         visible_items()
         .where(Item.assets.any(Asset.kind == "image"))
@@ -141,7 +142,20 @@ def featured_items(session: Session, limit: int = 8) -> list[Item]:
             chosen.append(candidate)
             seen_halls.add(candidate.hall_id)
     chosen += [c for c in candidates if c not in chosen]
+    video = featured_video(session)
+    if video is not None and video not in chosen:
+        chosen.insert(min(1, len(chosen)), video)
     return chosen[:limit]
+
+
+def featured_video(session: Session) -> Item | None:
+    """A visible item with a video, an ICH record first (the ICH hall's story is told in its videos)."""
+    videos = list(session.scalars(
+        visible_items().where(Item.assets.any(Asset.kind == "video"))
+        .options(selectinload(Item.assets), selectinload(Item.museum))
+        .order_by(Item.position, Item.id).limit(50)
+    ))
+    return next((v for v in videos if (v.metadata_ or {}).get("ich_category")), videos[0] if videos else None)
 
 
 def first_image(item_: Item) -> Asset | None:

@@ -101,6 +101,73 @@ def _position_keys(fmt, encoded: list[bytes], rows: np.ndarray) -> tuple[np.ndar
     return np.repeat(rows, counts), positions
 
 
+class _PositionCache:
+    """Decoded posting lists with positions, by (segment, field, term): a phrase over the character
+    unigram fields reads the lists of common characters (铜, 代 are in most descriptions) again for every
+    query, and decoding them (a pickle a block, then the positions) was most of a Chinese query's time.
+    Segments never change, so an entry never goes stale; least recently used entries leave beyond
+    ``limit`` bytes (positions as int32)."""
+
+    def __init__(self, limit: int) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.limit = limit
+        self.size = 0
+        self._entries: "OrderedDict[tuple, tuple]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, segment: "_Segment", fieldname: str, btext: bytes, fmt=None):
+        """(ids, weights, starts, counts, positions) of the term in the segment; without ``fmt`` (no
+        positions wanted) only (ids, weights)."""
+        key = (segment.segid, fieldname, btext, fmt is not None)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        if fmt is None:
+            entry = _raw_postings(segment.reader, fieldname, btext)
+            return self._put(key, entry)
+        ids, w, vals = _raw_postings(segment.reader, fieldname, btext, values=True)
+        if ids.size:
+            rows, positions = _position_keys(fmt, vals, np.arange(ids.size, dtype=np.int64))
+            counts = np.bincount(rows, minlength=ids.size).astype(np.int64)
+        else:
+            positions, counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        starts = np.cumsum(counts) - counts
+        return self._put(key, (ids, w, starts, counts, positions.astype(np.int32)))
+
+    def _put(self, key: tuple, entry: tuple) -> tuple:
+        cost = sum(a.nbytes for a in entry) + 200
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = entry
+                self.size += cost
+                while self.size > self.limit and len(self._entries) > 1:
+                    _k, old = self._entries.popitem(last=False)
+                    self.size -= sum(a.nbytes for a in old) + 200
+        return entry
+
+
+#: Up to this many bytes of decoded positions are kept (a process-wide cache, shared by every index).
+POSITION_CACHE_BYTES = 96 * 1024 * 1024
+_positions = _PositionCache(POSITION_CACHE_BYTES)
+
+
+def _select_positions(entry, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, position) keys of the postings at ``where`` (indices into the entry's ids), row i for where[i]."""
+    _ids, _w, starts, counts, positions = entry
+    picked = counts[where]
+    total = int(picked.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    first = starts[where] - (np.cumsum(picked) - picked)
+    index = np.repeat(first, picked) + np.arange(total, dtype=np.int64)
+    rows = np.repeat(np.arange(where.size, dtype=np.int64), picked)
+    return rows, positions[index].astype(np.int64)
+
+
 def _numeric_column(segreader, fieldname: str, n: int) -> np.ndarray | None:
     """A numeric column of the segment as an int64 array, or None when the segment has none."""
     if not segreader.has_column(fieldname):
@@ -276,7 +343,7 @@ class _View:
         for seg, offset in zip(self.segments, self.offsets):
             if (fieldname, btext) not in seg.reader:
                 continue
-            ids, w = _raw_postings(seg.reader, fieldname, btext)
+            ids, w = _positions.get(seg, fieldname, btext)
             ids_parts.append(ids + offset)
             w_parts.append(w)
         if not ids_parts:
@@ -330,7 +397,7 @@ class _View:
             reader = seg.reader
             if any((fieldname, b) not in reader for b in btexts):
                 continue
-            lists = {b: _raw_postings(reader, fieldname, b, values=True) for b in set(btexts)}
+            lists = {b: _positions.get(seg, fieldname, b, field.format) for b in set(btexts)}
             cand = lists[btexts[0]][0]
             for b in btexts[1:]:
                 cand = np.intersect1d(cand, lists[b][0], assume_unique=True)
@@ -346,12 +413,7 @@ class _View:
                 continue
             # Whoosh's SpanNear2(ordered, mindist=1): each word 1..slop positions after the previous one;
             # positions are keyed (candidate row, position) and chained word by word
-            rows = np.arange(cand.size, dtype=np.int64)
-            found = {}
-            for b in set(btexts):
-                ids, _w, vals = lists[b]
-                where = np.searchsorted(ids, cand)
-                found[b] = _position_keys(field.format, [vals[i] for i in where.tolist()], rows)
+            found = {b: _select_positions(lists[b], np.searchsorted(lists[b][0], cand)) for b in set(btexts)}
             width = max((int(p.max()) for _r, p in found.values() if p.size), default=0) + slop + 2
             ends = None
             for b in btexts:
@@ -377,7 +439,7 @@ class _View:
             return
         total = np.zeros(docs.size)
         for b, tok in zip(btexts, clause.tokens):
-            ids, w, _v = lists[b]
+            ids, w = lists[b][0], lists[b][1]
             where = np.searchsorted(ids, docs)
             total += self.term_scores(clause.field, tok, docs + offset, w[where])
         mask[docs + offset] = True

@@ -112,3 +112,16 @@ def test_facet_links_are_proper_tap_targets_on_a_phone(site, chromium):
     assert small == [], small
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     context.close()
+
+
+def test_the_first_phone_screen_of_the_home_page_shows_a_picture_and_featured_objects(site, chromium):
+    context = chromium.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{site}/?lang=zh")
+    wait_until(page, "document.querySelector('.hero-picture img').complete")
+    picture = page.locator(".hero-picture img").bounding_box()
+    assert picture["height"] > 150 and picture["y"] + picture["height"] <= 844  # whole, on the first screen
+    assert page.evaluate("document.querySelector('.hero-picture img').naturalWidth") > 0
+    first_card = page.locator(".featured-cards .card").first.bounding_box()
+    assert first_card["y"] < 844  # featured objects start above the fold
+    context.close()

@@ -182,3 +182,20 @@ def test_download_of_a_large_image_is_limited_to_the_licence_size(client, ingest
     from PIL import Image
     import io
     assert Image.open(io.BytesIO(client.get(link.get("href")).get_data())).size == (1000, 750)
+
+
+def test_home_page_opens_on_a_picture_and_features_a_video(client, ingested, museum_runtime, tmp_path):
+    from tests.support.media_items import ingest_media_items
+
+    ingest_media_items(museum_runtime, tmp_path / "media")
+    doc = _doc(client, "/?lang=en")
+    hero = doc.cssselect(".hero .hero-picture")[0]
+    assert hero.get("href") == "/items/cu-ding"
+    img = hero.cssselect("img")[0]
+    assert img.get("srcset") and img.get("loading") is None and img.get("fetchpriority") == "high"
+    cards = [a.get("href") for a in doc.cssselect(".featured-cards a")]
+    assert "/items/media-carving" in cards[:2]  # the video is featured near the top
+    assert "/items/cu-ding" not in cards  # not twice
+    # featured objects come before the list of museums
+    html = lxml.html.tostring(doc, encoding="unicode")
+    assert html.index('id="featured-h"') < html.index('id="museums-h"')

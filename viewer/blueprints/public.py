@@ -17,11 +17,15 @@ bp = Blueprint("public", __name__)
 @bp.route("/")
 def home():
     session = db_session()
+    featured = catalogue.featured_items(session, limit=9)
+    # the first phone screen shows a picture: the first featured object with an image, large
+    hero = next((entry for entry in featured if catalogue.first_image(entry)), None)
     return render_template(
         "home.html",
         museums=catalogue.museums(session),
         counts=catalogue.item_counts_by_hall(session),
-        featured=catalogue.featured_items(session),
+        hero=hero, hero_image=catalogue.first_image(hero) if hero else None,
+        featured=[entry for entry in featured if entry is not hero][:8],
     )
 
 
