@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 import yaml
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from exhibits.models import Asset, Item
@@ -221,7 +221,9 @@ def for_item(session: Session, item: Item) -> list[Person]:
 def visible_works(session: Session, person: Person) -> list[Item]:
     """Every visible item whose inheritor field names the person (the hall's order)."""
     keys = person_keys(person)
-    rows = session.execute(select(Item.id, Item.metadata_).where(visible()).order_by(Item.position, Item.id))
+    # only rows whose metadata has an inheritor are decoded (the JSON text names the key; SQLite and PostgreSQL alike)
+    has_inheritor = cast(Item.metadata_, Text).like('%"inheritor"%')
+    rows = session.execute(select(Item.id, Item.metadata_).where(visible(), has_inheritor).order_by(Item.position, Item.id))
     ids = [row.id for row in rows if (row.metadata_ or {}).get("inheritor") and keys & value_keys(row.metadata_["inheritor"])]
     if not ids:
         return []

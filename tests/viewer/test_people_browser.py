@@ -81,3 +81,19 @@ def test_another_site_can_frame_the_embed_and_not_the_item_page(site, chromium, 
         framed_pages = [f for f in page.frames if f.url.startswith(f"{site}/items/cu-ding") and "/embed" not in f.url]
         assert not any(f.locator("h1").count() for f in framed_pages)
         page.close()
+
+
+def test_axe_finds_no_serious_violation_on_the_pages_added_here(site, chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    found = []
+    for lang in ("zh", "en"):
+        for path in ("/people", "/people/wang-jianguo", "/about", "/items/cu-ding/embed",
+                     "/mirador?manifest=/iiif/items/cu-record/manifest", "/search?q=王建国"):
+            page.goto(f"{site}{path}{'&' if '?' in path else '?'}lang={lang}")
+            page.add_script_tag(url=f"{site}/vendor/axe-core/axe.min.js")
+            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            found += [(lang, path, v["id"], [n["target"] for n in v["nodes"][:3]])
+                      for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert found == [], "\n".join(map(str, found))

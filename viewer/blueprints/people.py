@@ -1,7 +1,7 @@
 """Pages of the ICH hall's people: ``/people`` and ``/people/<slug>`` (public; their works only when visible)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, g, render_template
 from flask_babel import lazy_gettext
 
 from exhibits import linked_data, people
@@ -22,11 +22,17 @@ def level_label(level: str | None) -> str:
     return str(LEVEL_LABELS.get(level or "", ""))
 
 
+def inheritors_of(item) -> list:
+    """The people an item's inheritor field names (links and JSON-LD of the item page; read once per request)."""
+    cache = g.setdefault("people_for", {})
+    if item.id not in cache:
+        cache[item.id] = people.for_item(db_session(), item)
+    return cache[item.id]
+
+
 @bp.app_context_processor
 def _helpers() -> dict:
-    def people_for(item):
-        """The people an item's inheritor field names (links on the item page)."""
-        return people.for_item(db_session(), item)
+    people_for = inheritors_of
 
     def people_found(text):
         """People the search page's text names (the search package indexes items; people are few)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from exhibits import linked_data, people
-from viewer.context import base_url, db_session, get_item_or_404
+from exhibits import linked_data
+from viewer.context import base_url, get_item_or_404
 from viewer.i18n import current_language
 
 bp = Blueprint("sharing", __name__)
@@ -16,8 +16,10 @@ def _helpers() -> dict:
     def item_share(item):
         """(share image, JSON-LD) of an item page."""
         base = base_url()
+        from viewer.blueprints.people import inheritors_of
+
         return (linked_data.share_image(base, linked_data.first_image(item)),
-                linked_data.item_jsonld(item, base, current_language(), people.for_item(db_session(), item)))
+                linked_data.item_jsonld(item, base, current_language(), inheritors_of(item)))
 
     def share_image_of(asset):
         return linked_data.share_image(base_url(), asset)
