@@ -1,5 +1,8 @@
 """The curator's services: reading drafts, publishing, withdrawing, deleting, editing items.
 
+Ingest writes items only through :func:`write_ingested_item`, :func:`mark_ingest_failed` and
+:func:`insert_new_items` (:mod:`exhibits.ingest_writes`), so the CLI and web jobs cannot drift apart.
+
 Every change is one call ``f(runtime, identity, ...)``: it checks the permission
 (:mod:`exhibits.identity`), writes the change, its audit row and its harvesting change in one
 transaction, then brings the search index in line (``runtime.reindex``). Manifests are built
@@ -244,8 +247,14 @@ def record_sources(session: Session, identity: Identity, source: str, rows: dict
     return missing
 
 
+# ingest's writes (they use exhibits.editing, which imports this module: imported once the names above exist)
+from exhibits.ingest_writes import existing_states, insert_new_items  # noqa: E402
+from exhibits.ingest_writes import mark_failed as mark_ingest_failed  # noqa: E402
+from exhibits.ingest_writes import write_item as write_ingested_item  # noqa: E402
+
 __all__ = [
-    "CurationError", "ItemFilter", "Missing", "NotFound", "PermissionDenied", "back_to_draft", "curated_museums",
+    "CurationError", "ItemFilter", "Missing", "NotFound", "existing_states", "insert_new_items",
+    "mark_ingest_failed", "write_ingested_item", "PermissionDenied", "back_to_draft", "curated_museums",
     "delete_items", "get_item", "list_items", "may_curate_media", "may_preview", "media_is_public", "overview", "publish",
     "record_sources", "set_publication", "withdraw",
 ]

@@ -19,12 +19,10 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exhibits import changes, curation
-from exhibits import editing
+from exhibits import curation
 from exhibits.identity import SYSTEM, Identity
 from exhibits.models import Asset, Hall, Item, Museum, Section
-from exhibits.states import ItemState, Publication
-from ingest import bulk
+from exhibits.states import ItemState
 from ingest.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
@@ -114,7 +112,7 @@ def ingest_batch(
         places.update(resolved)
     index = _IndexBatch(runtime)
     try:
-        yield from _ingest_all(runtime, records, places, draft, progress, index)
+        yield from _ingest_all(runtime, records, places, draft, progress, index, identity)
     finally:
         index.close()
     if metadata is not None:
@@ -125,24 +123,24 @@ def ingest_batch(
 
 
 def _ingest_all(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
-                draft: bool, progress: Progress | None, index: "_IndexBatch") -> Iterator[FileResult]:
+                draft: bool, progress: Progress | None, index: "_IndexBatch", identity: Identity) -> Iterator[FileResult]:
     pending: list[ItemRecord] = []  # records without media, written in batched transactions
     for record in records:
         if not record.files:
             pending.append(record)
             if len(pending) >= WRITE_BATCH:
-                yield from _ingest_records(runtime, pending, places, draft, progress, index)
+                yield from _ingest_records(runtime, pending, places, draft, progress, index, identity)
                 pending = []
             continue
         if pending:
-            yield from _ingest_records(runtime, pending, places, draft, progress, index)
+            yield from _ingest_records(runtime, pending, places, draft, progress, index, identity)
             pending = []
-        results = _ingest_guarded(runtime, record, places[record.id], draft, progress)
+        results = _ingest_guarded(runtime, record, places[record.id], draft, progress, identity)
         if any(r.status == "ingested" for r in results):
             index.add([record.id])
         yield from results
     if pending:
-        yield from _ingest_records(runtime, pending, places, draft, progress, index)
+        yield from _ingest_records(runtime, pending, places, draft, progress, index, identity)
     # even when every item was unchanged, leave the index caught up with the catalogue
     index.flush()
 
@@ -242,7 +240,7 @@ class _IndexBatch:
 
 
 def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, tuple[int, int, int | None]],
-                    draft: bool, progress: Progress | None, index: _IndexBatch) -> list[FileResult]:
+                    draft: bool, progress: Progress | None, index: _IndexBatch, identity: Identity) -> list[FileResult]:
     """Records without media: skip the unchanged ones, write the rest in one transaction.
 
     If that transaction fails, each record is tried on its own, so one bad record fails alone.
@@ -253,7 +251,7 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
         written: list[str] = []
         fresh: list[ItemRecord] = []
         with runtime.db.session() as session:
-            known = bulk.existing_states(session, [r.id for r in records])
+            known = curation.existing_states(session, [r.id for r in records])
             changed = [r.id for r in records if r.id in known and known[r.id] != (ItemState.READY, fingerprints[r.id])]
             existing = {i.id: i for i in session.scalars(
                 select(Item).where(Item.id.in_(changed)).options(selectinload(Item.assets)))} if changed else {}
@@ -264,17 +262,17 @@ def _ingest_records(runtime: Any, records: list[ItemRecord], places: dict[str, t
                     results.append(FileResult(None, "unchanged", record.id))
                     continue
                 else:  # changed, or failed before: the ORM path, which keeps the overwrite's history
-                    _write_item_in(session, existing[record.id], record, places[record.id], draft,
-                                   fingerprints[record.id], [])
+                    curation.write_ingested_item(session, identity, existing[record.id], record, places[record.id],
+                                                 draft, fingerprints[record.id], [])
                 written.append(record.id)
                 results.append(FileResult(None, "ingested", record.id, warnings=list(record.warnings)))
             session.flush()
-            bulk.insert_new_items(session, fresh, places, draft, fingerprints)
+            curation.insert_new_items(session, identity, fresh, places, draft, fingerprints)
     except Exception:  # noqa: BLE001 - find the record that failed by trying each alone
         log.warning("a batch of %d records failed; trying each on its own", len(records), exc_info=True)
         results = []
         for record in records:
-            one = _ingest_guarded(runtime, record, places[record.id], draft, None)
+            one = _ingest_guarded(runtime, record, places[record.id], draft, None, identity)
             if any(r.status == "ingested" for r in one):
                 index.add([record.id])
             results.extend(one)
@@ -371,7 +369,7 @@ def _resolve_places(runtime: Any, records: list[ItemRecord]) -> tuple[dict[str, 
 
 
 def _ingest_guarded(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool,
-                    progress: Progress | None) -> list[FileResult]:
+                    progress: Progress | None, identity: Identity = SYSTEM) -> list[FileResult]:
     """One item, whatever happens: an exception anywhere in its processing fails this item only.
 
     Media handlers' own exceptions are caught per file in :func:`_ingest_item`; this catches the
@@ -379,13 +377,13 @@ def _ingest_guarded(runtime: Any, record: ItemRecord, place: tuple[int, int, int
     and records the item as failed, so the batch goes on with the next item.
     """
     try:
-        return list(_ingest_item(runtime, record, place, draft, progress))
+        return list(_ingest_item(runtime, record, place, draft, progress, identity))
     except Exception as exc:  # noqa: BLE001 - one item never sinks the batch
         log.warning("item %s failed", record.id, exc_info=True)
         reason = f"could not be processed ({_describe(exc)})"
         kept = False
         try:
-            kept = _mark_failed(runtime, record, place, reason)
+            kept = _mark_failed(runtime, record, place, reason, identity)
         except Exception:  # noqa: BLE001 - the catalogue itself is unreachable: report, go on
             log.warning("item %s: its failure could not be recorded", record.id, exc_info=True)
         notes = [_kept_note(record.id)] if kept else []
@@ -403,7 +401,8 @@ def _kept_note(item_id: str) -> str:
     return f"item {item_id} keeps its last good version (still online if it was published) until this is fixed"
 
 
-def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool, progress: Progress | None) -> Iterator[FileResult]:
+def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], draft: bool,
+                 progress: Progress | None, identity: Identity = SYSTEM) -> Iterator[FileResult]:
     results: dict[Path, FileResult] = {}
     warnings: dict[Path, list[str]] = {}
     detected: list[tuple[Path, Detected]] = []
@@ -471,14 +470,14 @@ def _ingest_item(runtime: Any, record: ItemRecord, place: tuple[int, int, int | 
     if failures:
         companions_stored = [c.sha256 for *_, companions in processed for c in companions]
         _forget_originals(runtime, stored_here + companions_stored)
-        kept = _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures))
+        kept = _mark_failed(runtime, record, place, "; ".join(r.error or "" for r in failures), identity)
         for path in record.files:
             result = results.get(path) or FileResult(str(path), "failed", record.id, error=f"{path.name}: not ingested because another file of item {record.id} failed")
             result.warnings = warnings.get(path, []) + ([_kept_note(record.id)] if kept else [])
             yield result
         return
 
-    assets = _write_item(runtime, record, place, draft, fingerprint, processed)
+    assets = _write_item(runtime, record, place, draft, fingerprint, processed, identity)
     by_path = {path: (asset_id, sha, kind) for path, asset_id, sha, kind in assets}
     if not record.files:
         yield FileResult(None, "ingested", record.id, warnings=list(record.warnings))
@@ -526,83 +525,29 @@ def _forget_originals(runtime: Any, shas: list[str]) -> None:
             runtime.store.delete(sha)
 
 
-def _apply_record(item: Item, record: ItemRecord, place: tuple[int, int, int | None]) -> None:
-    item.museum_id, item.hall_id, item.section_id = place
-    item.title = record.title
-    item.description = record.description
-    item.metadata_ = {**record.metadata, **({"extra": record.extra} if record.extra else {})}
-    item.object_type = record.object_type
-    item.date_start, item.date_end = record.date_start, record.date_end
-    item.accession_number = record.accession_number
-    item.rights = record.rights
-    if record.source is not None:
-        item.source, item.source_row = record.source[:500], record.row
-
-
-def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str) -> bool:
-    """A new item is kept as 'failed' for the curator; a ready one keeps its last good version.
-
-    Returns True when an earlier good version stays (still online if it was published); its
-    stored error tells the curator why the new version was not taken, until a later run succeeds.
-    """
+def _mark_failed(runtime: Any, record: ItemRecord, place: tuple[int, int, int | None], reason: str,
+                 identity: Identity = SYSTEM) -> bool:
+    """Record the failure through the curation service; True when the item keeps its last good version."""
     with runtime.db.session() as session:
-        item = session.get(Item, record.id)
-        kept = item is not None and item.state == ItemState.READY
-        if item is None:
-            item = Item(id=record.id)
-            _apply_record(item, record, place)
-            item.state = ItemState.FAILED
-            session.add(item)
-        elif not kept:
-            _apply_record(item, record, place)
-            item.state = ItemState.FAILED
-        item.error = reason[:10_000]
-        return kept
+        return curation.mark_ingest_failed(session, identity, record, place, reason)
 
 
-def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprint: str | None, processed) -> list[tuple[Path, int, str, str]]:
-    """Write the item and all its assets in one transaction, as 'ready'."""
-    with runtime.db.session() as session:
-        return _write_item_in(session, session.get(Item, record.id), record, place, draft, fingerprint, processed)
-
-
-def _write_item_in(session: Any, item: Item | None, record: ItemRecord, place, draft: bool, fingerprint: str | None,
-                   processed) -> list[tuple[Path, int, str, str]]:
-    """The one place that writes an ingested item (``item``: the catalogue's row, or None) in ``session``."""
+def _write_item(runtime: Any, record: ItemRecord, place, draft: bool, fingerprint: str | None,
+                processed, identity: Identity = SYSTEM) -> list[tuple[Path, int, str, str]]:
+    """Write the item and all its assets in one transaction, as 'ready', through the curation service."""
     written: list[tuple[Path, Asset]] = []
-    first_version = item is None or item.state != ItemState.READY
-    # a changed row overwrites what curators edited: keep the record as it was, for the history
-    before = None if first_version else editing.snapshot(item)
-    if item is None:
-        item = Item(id=record.id, position=record.row or 0)
-        session.add(item)
-    _apply_record(item, record, place)
-    if item.assets:
-        item.assets.clear()
-        session.flush()
-    if before is not None:
-        session.expire(item, ["section", "hall", "museum"])
-        editing.record_ingest_overwrite(session, SYSTEM, item, before)
     position = 0
     for entry, sha, size, facts, companions in processed:
-        asset = _asset(sha, size, entry.path.name, facts, position)
-        item.assets.append(asset)
-        written.append((entry.path, asset))
+        written.append((entry.path, _asset(sha, size, entry.path.name, facts, position)))
         position += 1
         for companion in companions:
-            extra = _asset(companion.sha256, companion.size, companion.path.name, companion.facts, position)
-            item.assets.append(extra)
-            written.append((companion.path, extra))
+            written.append((companion.path, _asset(companion.sha256, companion.size, companion.path.name,
+                                                   companion.facts, position)))
             position += 1
-    item.state = "ready"
-    item.error = None
-    if first_version:  # publication changes later only by an explicit publish or withdraw
-        item.publication = Publication.DRAFT if draft else Publication.PUBLISHED
-    item.source_hash = fingerprint
-    changes.note_item(session, item)  # Create/Update/Delete for harvesters, only if the public sees it
-    if written:
-        session.flush()  # the assets' ids
-    return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
+    with runtime.db.session() as session:
+        curation.write_ingested_item(session, identity, session.get(Item, record.id), record, place, draft,
+                                     fingerprint, [asset for _, asset in written])
+        return [(path, asset.id, asset.sha256, asset.kind) for path, asset in written]
 
 
 def _asset(sha: str, size: int, filename: str, facts: AssetFacts, position: int) -> Asset:

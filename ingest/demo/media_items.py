@@ -416,9 +416,11 @@ def make_media_items(out_dir: Path) -> list[dict]:
             ext = "srt" if lang == srt_lang else "vtt"
             _write_text(folder / f"{stem}.{lang}.{ext}", _srt(cues) if ext == "srt" else _vtt(cues))
             names.append(f"{SUB}/{stem}.{lang}.{ext}")
-        if chapters:
-            _write_text(folder / f"{stem}.chapters.vtt", _vtt(chapters))
-            names.append(f"{SUB}/{stem}.chapters.vtt")
+        if chapters:  # one chapter track per language ("中文 English" titles are split), so each page has its own
+            for lang, index in (("zh", 0), ("en", 1)):
+                titles = [(start, end, text.split(" ", 1)[index] if " " in text else text) for start, end, text in chapters]
+                _write_text(folder / f"{stem}.{lang}.chapters.vtt", _vtt(titles))
+                names.append(f"{SUB}/{stem}.{lang}.chapters.vtt")
         for lang, cues in (("zh", zh), ("en", en)):
             _write_text(folder / f"{stem}.{lang}.transcript.vtt", _vtt(cues))
             names.append(f"{SUB}/{stem}.{lang}.transcript.vtt")

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from exhibits.halls import load_halls
 from exhibits.models import Change, Item
-from ingest import batch, bulk
+from exhibits import curation
+from ingest import batch
 from search.query import parse_query
 from search.sync import reindex_items, visible_count
 from search.whoosh_build import ParallelAppend
@@ -74,7 +75,7 @@ def per_item(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise RuntimeError("per-item reference run")
 
-    monkeypatch.setattr(bulk, "existing_states", refuse)
+    monkeypatch.setattr(curation, "existing_states", refuse)
     monkeypatch.setattr(batch, "INDEX_BATCH", 10**9)
 
 

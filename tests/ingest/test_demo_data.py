@@ -146,3 +146,49 @@ def test_generation_is_deterministic(tmp_path, rows):
     a = images.generate_images(csv_path, tmp_path / "a", workers=1)[0]
     b = images.generate_images(csv_path, tmp_path / "b", workers=1)[0]
     assert a.read_bytes() == b.read_bytes()
+
+
+def _pixels(path: Path, size: int = 64):
+    import numpy as np
+
+    thumb = pyvips.Image.thumbnail(str(path), size, height=size, size="force")
+    if thumb.interpretation != "srgb":
+        thumb = thumb.colourspace("srgb")
+    return np.ndarray(buffer=thumb[:3].cast("uchar").write_to_memory(), dtype=np.uint8,
+                      shape=(thumb.height, thumb.width, 3)).astype(float)
+
+
+def test_demo_pictures_carry_no_burned_in_strip_and_ich_crafts_look_different(tmp_path, rows):
+    """The old pictures ended in a light caption band ("… Jinshi demo (procedural)"); the ICH ones looked alike."""
+    import itertools
+
+    ich = ["images/ich-niuge-01.jpg", "images/ich-huangmei-01.jpg", "images/ich-lantern-01.jpg",
+           "images/ich-papercut-02.jpg", "images/ich-nuo-01.jpg"]
+    objects = ["images/cu-gui-01.jpg", "images/cu-mirror-02.jpg", "images/cu-axe-01.jpg"]
+    present = {s.rel for s, _ in images.specs(DEMO_DIR / "items.csv")}
+    wanted = [rel for rel in ich + objects if rel in present]
+    assert len(wanted) >= 6
+    out_dir = tmp_path / "out"
+    images.generate_images(_subset_csv(tmp_path, rows, wanted), out_dir)
+    for rel in wanted:
+        pixels = _pixels(out_dir / rel, 100)
+        bottom, above = pixels[-4:].mean(axis=(0, 1)), pixels[-12:-6].mean(axis=(0, 1))
+        # the old band: a light neutral grey strip (232 with dark text) under the picture, unlike what is above it
+        light_band = bottom.mean() > 190 and bottom.max() - bottom.min() < 8 and abs(bottom.mean() - above.mean()) > 25
+        assert not light_band, (rel, bottom, above)
+    shown = {rel: _pixels(out_dir / rel, 32) for rel in wanted if rel in ich}
+    for a, b in itertools.combinations(shown, 2):
+        assert abs(shown[a] - shown[b]).mean() > 20, (a, b)  # different crafts, different pictures
+    assert (out_dir / images.STAMP).read_text().strip() == images.DRAWING_VERSION
+
+
+def test_a_folder_drawn_by_an_older_version_is_drawn_again(tmp_path, rows):
+    rel = min((s for s, _ in images.specs(DEMO_DIR / "items.csv") if s.saver == "jpeg"),
+              key=lambda s: s.width * s.height).rel
+    csv_path = _subset_csv(tmp_path, rows, [rel])
+    path = images.generate_images(csv_path, tmp_path / "out", workers=1)[0]
+    drawn = path.read_bytes()
+    (tmp_path / "out" / images.STAMP).write_text("1\n")
+    path.write_bytes(b"old")  # what an old version left (the size check alone would not notice a same-size file)
+    images.generate_images(csv_path, tmp_path / "out", workers=1)
+    assert path.read_bytes() == drawn
