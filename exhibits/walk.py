@@ -31,6 +31,8 @@ PLINTH_SPACING = 1.8
 PLINTH_DISTANCE = 2.3  # from the wall of its section
 CORRIDOR_WIDTH = 5.5
 MAX_IMAGE = 1024
+#: Exhibits one room holds (a hall's first ones, in its order); a larger hall's others are in the page's list.
+ROOM_LIMIT = 120
 THUMB_IMAGE = 256
 
 
@@ -260,7 +262,8 @@ def room(hall: Any, items: Iterable[Any], root: str, link: Callable[[Any], str],
     """
     order = {section.id: position for position, section in enumerate(hall.sections)}
     chosen = sorted(items, key=lambda item: (order.get(item.section_id, len(order)), item.position or 0, item.id))
-    exhibits = [_exhibit(item, root) for item in chosen]
+    total = len(chosen)
+    exhibits = [_exhibit(item, root) for item in chosen[:ROOM_LIMIT]]
     titles = {section.slug: section_title(section) for section in hall.sections}
     layout = hall.layout if getattr(hall, "layout", None) in ("gallery", "corridor", "ring") else "gallery"
     need = _needed_length(exhibits)
@@ -328,4 +331,5 @@ def room(hall: Any, items: Iterable[Any], root: str, link: Callable[[Any], str],
         "hall": hall.slug, "layout": layout, "height": WALL_HEIGHT,
         "walls": walls, "bounds": bounds, "spawn": spawn, "plinth": PLINTH,
         "obstacles": obstacles, "signs": signs_out, "exhibits": records, "strings": strings or {},
+        "total": total,
     }

@@ -169,3 +169,9 @@ def test_the_workspace_halls_file_keeps_the_layout(runtime, tmp_path):
         exported = halls_yaml(session, SYSTEM)
     assert [h.layout for h in parse_halls(exported)[0].halls] == ["ring", "gallery"]
     assert exported.count("layout:") == 1  # the default is not written out
+
+
+def test_a_large_hall_fills_one_room_with_its_first_exhibits():
+    room = build("gallery", walk.ROOM_LIMIT + 30)
+    assert len(room["exhibits"]) == walk.ROOM_LIMIT and room["total"] == walk.ROOM_LIMIT + 30
+    assert room["walls"]["width"] < 90  # still a room one can cross

@@ -18,6 +18,14 @@ LONG_EN = ("Imperial cloisonné enamel vase on a copper body with interlaced lot
 
 
 @pytest.fixture
+def staff(client, app):
+    """The client, logged in as a curator of the copper museum."""
+    add_users(app.extensions["jinshi"])
+    log_in(client, "copper")
+    return client
+
+
+@pytest.fixture
 def big_hall(museum_runtime):
     """Fourteen visible items (a very long title, markup, no English, one draft) in the mirrors hall."""
     with museum_runtime.db.session() as session:
@@ -48,8 +56,8 @@ def qr_texts(page: np.ndarray) -> list[str]:
 
 
 @pytest.mark.parametrize("per_page, lang, pages", [("8", "en", 2), ("12", "zh", 2), ("12", "zh-Hant", 2)])
-def test_every_qr_code_is_the_permalink_in_the_chosen_language(client, big_hall, tmp_path, per_page, lang, pages):
-    answer = client.get(f"/museums/copper/halls/mirrors/labels.pdf?per_page={per_page}&lang={lang}")
+def test_every_qr_code_is_the_permalink_in_the_chosen_language(staff, big_hall, tmp_path, per_page, lang, pages):
+    answer = staff.get(f"/museums/copper/halls/mirrors/labels.pdf?per_page={per_page}&lang={lang}")
     assert answer.status_code == 200 and answer.mimetype == "application/pdf"
     rendered = pages_of(answer.data, tmp_path)
     assert len(rendered) == pages
@@ -60,8 +68,8 @@ def test_every_qr_code_is_the_permalink_in_the_chosen_language(client, big_hall,
     assert abs(width / height - 210 / 297) < 0.01  # A4 portrait
 
 
-def test_long_titles_shrink_or_stop_with_an_ellipsis_inside_their_label(client, big_hall, tmp_path):
-    pdf = client.get("/museums/copper/halls/mirrors/labels.pdf?per_page=12&lang=en").data
+def test_long_titles_shrink_or_stop_with_an_ellipsis_inside_their_label(staff, big_hall, tmp_path):
+    pdf = staff.get("/museums/copper/halls/mirrors/labels.pdf?per_page=12&lang=en").data
     (tmp_path / "l.pdf").write_bytes(pdf)
     html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "l.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
@@ -83,7 +91,8 @@ def test_long_titles_shrink_or_stop_with_an_ellipsis_inside_their_label(client, 
     assert "TL-M-0007" in text and "仅有中文名" in text and "西汉 Western Han · 青铜" in text
 
 
-def test_bad_arguments_are_named(client, big_hall):
+def test_bad_arguments_are_named(staff, big_hall):
+    client = staff
     answer = client.get("/museums/copper/halls/mirrors/labels.pdf?per_page=7&lang=en")
     assert answer.status_code == 400 and "per_page must be 8 or 12" in answer.get_data(as_text=True)
     answer = client.get("/museums/copper/halls/mirrors/labels.pdf?per_page=20&lang=zh")
@@ -94,23 +103,27 @@ def test_bad_arguments_are_named(client, big_hall):
     assert client.get("/museums/copper/halls/nowhere/labels.pdf").status_code == 404
 
 
-def test_a_hall_with_nothing_on_view_says_so(client, museum_runtime):
-    answer = client.get("/museums/copper/halls/mirrors/labels.pdf?lang=en")
+def test_a_hall_with_nothing_on_view_says_so(staff, museum_runtime):
+    answer = staff.get("/museums/copper/halls/mirrors/labels.pdf?lang=en")
     assert answer.status_code == 404 and "no objects on view" in answer.get_data(as_text=True)
 
 
-def test_without_a_cjk_font_the_answer_names_the_package(client, big_hall, monkeypatch):
+def test_without_a_cjk_font_the_answer_names_the_package(staff, big_hall, monkeypatch):
+    client = staff
     monkeypatch.setattr(labels, "FONT_CANDIDATES", ())
     monkeypatch.setattr(labels.shutil, "which", lambda name: None)
     answer = client.get("/museums/copper/halls/mirrors/labels.pdf")
     assert answer.status_code == 503 and "fonts-noto-cjk" in answer.get_data(as_text=True)
 
 
-def test_the_hall_page_links_the_sheets_for_its_curators_only(client, app, big_hall):
+def test_the_sheets_are_for_the_museums_curators_only(client, app, big_hall):
     assert "labels.pdf" not in client.get("/museums/copper/halls/mirrors?lang=en").get_data(as_text=True)
+    assert client.get("/museums/copper/halls/mirrors/labels.pdf").status_code == 403
     add_users(app.extensions["jinshi"])
     log_in(client, "ich")
     assert "labels.pdf" not in client.get("/museums/copper/halls/mirrors?lang=en").get_data(as_text=True)
+    answer = client.get("/museums/copper/halls/mirrors/labels.pdf?lang=en")
+    assert answer.status_code == 403 and "curators" in answer.get_data(as_text=True)
     log_in(client, "copper")
     html = client.get("/museums/copper/halls/mirrors?lang=en").get_data(as_text=True)
     assert "/museums/copper/halls/mirrors/labels.pdf?per_page=8&amp;lang=en" in html

@@ -36,6 +36,13 @@ def site(museum_runtime, tmp_path, live_url):
     return live_url
 
 
+def axe_problems(page, site) -> list:
+    """Serious and critical WCAG findings of axe-core (from npm) on the page as it is now."""
+    page.add_script_tag(url=f"{site}/vendor/axe-core/axe.min.js")
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def canvas_pixels(page) -> np.ndarray:
     import io
 
@@ -62,6 +69,7 @@ def test_the_room_is_drawn_and_an_exhibit_opens_its_page(site, webgl, tmp_path, 
     shown = json.loads(page.evaluate("document.getElementById('walk').dataset.onScreen || '[]'"))
     assert shown, "no exhibit in view from the entrance"
     assert errors == []
+    assert axe_problems(page, site) == []
     first = shown[0]  # its place in the canvas (the page may have scrolled for the screenshot)
     box = page.locator(".walk-stage canvas").bounding_box()
     if width < 500:
@@ -97,6 +105,7 @@ def test_without_webgl_the_list_stays(site, playwright_driver):
     assert page.locator(".walk-list").is_visible() and page.locator(".walk-stage").is_hidden()
     assert page.locator(".walk-list a[href='/items/walk-ding']").count() == 1
     assert page.locator("canvas").count() == 0
+    assert axe_problems(page, site) == []
     browser.close()
 
 

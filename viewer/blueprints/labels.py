@@ -1,4 +1,7 @@
-"""Printable exhibit labels of a hall: ``/museums/<museum>/halls/<hall>/labels.pdf?per_page=8|12&lang=``."""
+"""Printable exhibit labels of a hall: ``/museums/<museum>/halls/<hall>/labels.pdf?per_page=8|12&lang=``.
+
+For the curators of the hall's museum (and admins): about 30 ms of CPU per label, so not for anyone to ask.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, request
@@ -6,6 +9,7 @@ from flask_babel import gettext
 
 from exhibits import catalogue, labels
 from exhibits.i18n import LANGUAGES
+from viewer.blueprints.details import may_curate
 from viewer.context import absolute_url, db_session, get_hall_or_404
 from viewer.i18n import current_language, pick
 
@@ -21,6 +25,9 @@ def hall_labels(museum_slug: str, hall_slug: str):
     if lang not in LANGUAGES:
         abort(400, gettext("lang must be one of %(languages)s", languages=", ".join(LANGUAGES)))
     hall = get_hall_or_404(museum_slug, hall_slug)
+    # staff only: a sheet of a large hall takes seconds of CPU (a QR code and a layout per label)
+    if not may_curate(hall.museum.slug):
+        abort(403, gettext("Label sheets are printed by the museum's curators: log in to the workspace first."))
     items = catalogue.hall_items(db_session(), hall.id, preview=bool(g.get("preview")))
     if not items:
         abort(404, gettext("This hall has no objects on view, so there are no labels to print."))

@@ -27,7 +27,8 @@ def page(museum_slug: str, hall_slug: str):
     hall, items = _hall_and_items(museum_slug, hall_slug)
     groups = [(s, [i for i in items if i.section_id == s.id]) for s in hall.sections]
     loose = [i for i in items if i.section_id is None or i.section_id not in {s.id for s in hall.sections}]
-    return render_template("visitor/walk.html", hall=hall, groups=groups, loose=loose, total=len(items))
+    return render_template("visitor/walk.html", hall=hall, groups=groups, loose=loose, total=len(items),
+                           room_limit=walk.ROOM_LIMIT)
 
 
 @bp.route("/museums/<museum_slug>/halls/<hall_slug>/walk.json")

@@ -85,6 +85,7 @@ async function start() {
     const r = room.walls.radius;
     const floor = new THREE.Mesh(new THREE.CircleGeometry(r + 0.2, 64), floorMaterial);
     floor.rotation.x = -Math.PI / 2;
+    floorMaterial.map.repeat.set(r / 2, r / 2);
     scene.add(floor);
     const ceiling = new THREE.Mesh(new THREE.CircleGeometry(r + 0.2, 64), ceilingMaterial);
     ceiling.rotation.x = Math.PI / 2;
