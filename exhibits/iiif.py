@@ -298,7 +298,8 @@ def museum_collection(museum: Museum, base: str) -> Collection:
 
 def site_collection(museums: list[Museum], base: str, label: dict | None = None) -> Collection:
     """The whole site: one collection per museum."""
-    label = label or {"zh": ["数字博物馆"], "en": ["Digital Museum"]}  # the site block's title, when there is one
+    # the site block's title when there is one, else the interface's words (gettext catalogues) in zh and en
+    label = label or langmap(N_("Digital Museum"))
     return Collection(
         id=site_collection_id(base),
         label=label,

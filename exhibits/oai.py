@@ -18,6 +18,8 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+
+from exhibits.i18n import N_, langmap
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
@@ -83,7 +85,8 @@ class Repository:
 
     base_url: str
     secret: str
-    name: str = "数字博物馆 · Digital Museum"  # the site block's title, when there is one (viewer.blueprints.oai)
+    #: the site block's title when there is one (viewer.blueprints.oai), else the interface's words in zh and en
+    name: str = field(default_factory=lambda: " · ".join(v[0] for v in langmap(N_("Digital Museum")).values()))
     admin_email: str = ""
 
     @property

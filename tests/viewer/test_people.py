@@ -196,3 +196,11 @@ def test_the_workspace_halls_file_keeps_people_and_the_site_block_and_loads_back
     curator = app.test_client()
     log_in(curator, "copper")
     assert "site:" not in curator.get("/curator/halls/halls.yaml").get_data(as_text=True)
+
+
+def test_people_pages_keep_their_place_when_the_language_changes(client, inheritors):
+    html = client.get("/people/wang-jianguo?lang=zh").get_data(as_text=True)
+    assert 'href="/people/wang-jianguo?lang=en"' in html and 'hreflang="en" href="http://museum.test/people/wang-jianguo?lang=en"' in html
+    assert '<link rel="canonical" href="http://museum.test/people/wang-jianguo?lang=zh">' in html
+    english = client.get("/people/wang-jianguo?lang=en").get_data(as_text=True)
+    assert '<p class="alt-title" lang="zh-Hans">王建国</p>' in english

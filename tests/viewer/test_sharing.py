@@ -57,7 +57,7 @@ def test_share_cards_carry_an_absolute_1200px_image(client, evil):
     assert meta["og:url"] == "http://museum.test/items/cu-evil?lang=en" and meta["og:locale"] == "en_US"
     image = client.get(meta["og:image"].replace("http://museum.test", ""))
     assert image.status_code == 200 and image.mimetype == "image/jpeg"
-    for page in ("/museums/copper/halls/mirrors", "/museums/copper"):
+    for page in ("/museums/copper/halls/mirrors", "/museums/copper", "/"):
         found = re.search(r'<meta property="og:image" content="([^"]+)">', client.get(page).get_data(as_text=True))
         assert found and found.group(1) == meta["og:image"], page
 
