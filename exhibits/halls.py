@@ -31,11 +31,30 @@ KEYS = {
 }
 
 
-class HallsFileError(ValueError):
+class YamlFileError(ValueError):
+    """A YAML file (halls, activities) refused: every problem, each with its line."""
+
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.path = str(path)
         self.problems = problems
         super().__init__(f"{path}: " + "; ".join(problems))
+
+
+class HallsFileError(YamlFileError):
+    pass
+
+
+def compose_file(text: str, path: Path | str, error: type[YamlFileError]) -> yaml.Node:
+    """The YAML node tree of a file (line numbers kept); ``error`` for text that is not YAML or is empty."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise error(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if root is None:
+        raise error(path, ["the file is empty"])
+    return root
 
 
 @dataclass
@@ -197,14 +216,7 @@ def parse_halls_file(text: str, path: Path | str = "<halls>") -> HallsFile:
     from exhibits.people import parse_people
 
     reader = _Reader()
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise HallsFileError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
-    if root is None:
-        raise HallsFileError(path, ["the file is empty"])
+    root = compose_file(text, path, HallsFileError)
     top = reader.mapping(root, "the file", KEYS["the file"])
     if top is None or not ({"museums", "site", "people"} & top.keys()):
         raise HallsFileError(path, reader.problems + ["line 1: missing top-level 'museums' list"])

@@ -143,6 +143,14 @@ def _log_to_stderr(verbose: bool) -> None:
 _stderr_log = None
 
 
+def refuse_file(exc) -> None:
+    """A refused file (halls, activities): its path, then every problem with its line; exit status 1."""
+    err.print(f"[red]Refused[/red] {exc.path}", highlight=False)
+    for problem in exc.problems:
+        err.print(f"  {problem}", markup=False, highlight=False)
+    sys.exit(1)
+
+
 @main.group()
 def halls() -> None:
     """Museums, halls and sections."""
@@ -157,10 +165,7 @@ def halls_load(file: Path) -> None:
     try:
         counts = load_halls(get_runtime().db, file)
     except HallsFileError as exc:
-        err.print(f"[red]Refused[/red] {exc.path}", highlight=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False, highlight=False)
-        sys.exit(1)
+        refuse_file(exc)
     extra = (f", {counts['people']} people" if counts.get("people") else "") + (", the site block" if counts.get("site") else "")
     click.echo(f"{counts['museums']} museums, {counts['halls']} halls, {counts['sections']} sections{extra} loaded from {file}")
 

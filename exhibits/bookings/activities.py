@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from exhibits import audit
 from exhibits.db import Database
-from exhibits.halls import SLUG, _Reader
+from exhibits.halls import SLUG, YamlFileError, _Reader, compose_file
 from exhibits.identity import SYSTEM, Identity, require_venue
 from exhibits.bookings.models import Activity, Booking, Session, Venue, local_now
 
@@ -33,11 +33,8 @@ MAX_RULE_DAYS = 800
 MAX_SESSIONS = 20_000
 
 
-class ActivitiesFileError(ValueError):
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = str(path)
-        self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
+class ActivitiesFileError(YamlFileError):
+    pass
 
 
 @dataclass
@@ -126,14 +123,7 @@ def parse_activities(text: str, path: Path | str = "<activities>", today: date |
     """Validate an activities file; raise :class:`ActivitiesFileError` listing every problem with its line."""
     today = today or local_now().date()
     reader = _ActivitiesReader()
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise ActivitiesFileError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
-    if root is None:
-        raise ActivitiesFileError(path, ["the file is empty"])
+    root = compose_file(text, path, ActivitiesFileError)
     top = reader.mapping(root, "the file")
     if top is None or "venues" not in top:
         raise ActivitiesFileError(path, reader.problems or ["line 1: missing top-level 'venues' list"])

@@ -23,15 +23,12 @@ def activities() -> None:
 def activities_load(file: Path) -> None:
     """Create or update venues, activities and recurring sessions from a YAML file."""
     from exhibits.bookings.activities import ActivitiesFileError, load_activities
-    from viewer.cli import err
+    from viewer.cli import err, refuse_file
 
     try:
         counts = load_activities(_runtime().db, file)
     except ActivitiesFileError as exc:
-        err.print(f"[red]Refused[/red] {exc.path}", highlight=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False, highlight=False)
-        sys.exit(1)
+        refuse_file(exc)
     for warning in counts["warnings"]:
         err.print(f"  [yellow]kept[/yellow] {warning}", highlight=False)
     click.echo(f"{counts['venues']} venues, {counts['activities']} activities, {counts['sessions']} sessions "
