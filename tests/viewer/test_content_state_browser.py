@@ -69,3 +69,16 @@ def test_a_curator_makes_a_qr_code_of_the_zoomed_view_and_it_opens_there(ingeste
     x, y, w, h = page.evaluate(VISIBLE)
     assert x <= 202 and y <= 102 and x + w >= 498 and y + h >= 298
     page.close()
+
+
+def test_a_camera_orbit_link_turns_the_model_to_that_viewpoint(museum_runtime, tmp_path, live_url, chromium):
+    ingest_media_items(museum_runtime, tmp_path / "media")
+    state = cs.encoded_target(f"{live_url}/iiif/items/media-ding/manifest", f"{live_url}/iiif/items/media-ding/canvas/1",
+                              orbit=(60.0, 45.0, 0.5))
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_url}/items/media-ding?iiif-content={state}")
+    wait_until(page, "document.querySelector('model-viewer') && document.querySelector('model-viewer').loaded === true", timeout=40)
+    assert page.get_attribute("model-viewer", "camera-orbit") == "60deg 45deg 0.5m"
+    wait_until(page, "(() => { const o = document.querySelector('model-viewer').getCameraOrbit();"
+                     " return Math.abs(o.theta * 180 / Math.PI - 60) < 1 && Math.abs(o.phi * 180 / Math.PI - 45) < 1; })()", timeout=20)
+    page.close()
