@@ -157,22 +157,25 @@ def _reorder(children: list, order: list[str], what: str) -> list[str]:
     return [c.slug for c in ordered]
 
 
+def _reorder_and_record(session: Session, identity: Identity, children: list, order: list[str], what: str,
+                        action: str, target: str) -> None:
+    """Put ``children`` (halls of a museum, sections of a hall) in ``order``; audited when it changed."""
+    before = [c.slug for c in children]
+    after = _reorder(children, order, what)
+    if before != after:
+        record(session, identity, action, target, before=before, after=after)
+
+
 def reorder_halls(runtime: Runtime, identity: Identity, museum_slug: str, order: list[str]) -> None:
     with runtime.db.session() as session:
         museum = get_museum(session, identity, museum_slug)
-        before = [h.slug for h in museum.halls]
-        after = _reorder(list(museum.halls), order, "halls")
-        if before != after:
-            record(session, identity, "hall.reorder", f"museum:{museum_slug}", before=before, after=after)
+        _reorder_and_record(session, identity, list(museum.halls), order, "halls", "hall.reorder", f"museum:{museum_slug}")
 
 
 def reorder_sections(runtime: Runtime, identity: Identity, hall_slug: str, order: list[str]) -> None:
     with runtime.db.session() as session:
         hall = get_hall(session, identity, hall_slug)
-        before = [s.slug for s in hall.sections]
-        after = _reorder(list(hall.sections), order, "sections")
-        if before != after:
-            record(session, identity, "section.reorder", f"hall:{hall_slug}", before=before, after=after)
+        _reorder_and_record(session, identity, list(hall.sections), order, "sections", "section.reorder", f"hall:{hall_slug}")
 
 
 def set_hall_publication(runtime: Runtime, identity: Identity, hall_slug: str, action: str) -> bool:
