@@ -18,6 +18,27 @@ from tests.interop.conftest import set_hall_publication, set_publication
 SCHEMAS = Path(oai.__file__).with_name("schemas")
 OAI_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "OAI-PMH.xsd")))
 RECORD_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "jinshi-record-1.0.xsd")))
+
+
+class _LocalSchemas(etree.Resolver):
+    """oai_dc.xsd imports the DCMI schema and that one the XML namespace's: read the copies shipped beside it."""
+
+    LOCAL = {"http://dublincore.org/schemas/xmls/qdc/2008/02/11/dc.xsd": "simpledc20021212.xsd",
+             "http://www.w3.org/2001/03/xml.xsd": "xml-lang.xsd"}
+
+    def resolve(self, url, pubid, context):
+        if url in self.LOCAL:
+            return self.resolve_filename(str(SCHEMAS / self.LOCAL[url]), context)
+        return None
+
+
+def _oai_dc_schema() -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_LocalSchemas())
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "oai_dc.xsd"), parser))
+
+
+DC_SCHEMA = _oai_dc_schema()
 NS = {"o": oai.OAI_NS, "dc": oai.DC_NS, "oai_dc": oai.OAI_DC_NS, "j": oai.RECORD_NS}
 
 
@@ -30,6 +51,8 @@ def get(client, **args):
     OAI_SCHEMA.assertValid(tree)
     for record in tree.iterfind(".//j:record", NS):
         RECORD_SCHEMA.assertValid(etree.ElementTree(record))
+    for record in tree.iterfind(".//oai_dc:dc", NS):  # the record metadata itself: oai_dc.xsd with simple DC
+        DC_SCHEMA.assertValid(etree.ElementTree(record))
     return tree
 
 
@@ -102,6 +125,19 @@ def test_get_record_in_both_formats_keeps_every_language_and_escapes(client, cat
     category = ich.find(".//j:field[@name='ich_category']", NS)
     assert {v.get("lang"): v.text for v in category.iterfind("j:value", NS)} == {"zh": "传统美术", "en": "Traditional fine arts"}
     assert ich.find(".//j:title/j:value[@lang='zh']", NS).text == "剪紙（繁體）𠀀"
+
+
+def test_oai_dc_records_are_checked_against_oai_dc_and_simple_dc(client, catalogue):
+    tree = get(client, verb="ListRecords", metadataPrefix="oai_dc")
+    records = tree.findall(".//oai_dc:dc", NS)
+    assert records and all(DC_SCHEMA.validate(etree.ElementTree(r)) for r in records)
+    # the schema does catch what a harvester would refuse: an element outside simple DC, a malformed language
+    planted = etree.fromstring(etree.tostring(records[0]))
+    etree.SubElement(planted, f"{{{oai.DC_NS}}}medium").text = "bronze"
+    assert not DC_SCHEMA.validate(etree.ElementTree(planted))
+    bad_lang = etree.fromstring(etree.tostring(records[0]))
+    bad_lang.find("dc:title", NS).set("{http://www.w3.org/XML/1998/namespace}lang", "not a language")
+    assert not DC_SCHEMA.validate(etree.ElementTree(bad_lang))
 
 
 def test_withdrawn_and_drafts(client, catalogue):
