@@ -151,3 +151,35 @@ def test_a_replacement_the_handler_cannot_use_fails_and_the_old_file_stays(coppe
     assert old.sha256 in client.get("/iiif/items/cu-ding/manifest").get_data(as_text=True)
     # run twice (a duplicated message): claimed once only
     assert jobs.run(museum_runtime, queued[0]) == "skipped"
+
+
+def test_a_real_worker_runs_the_replace_job_from_the_queue(app, museum_runtime, ingested, client, tmp_path):
+    """The form enqueues on huey's SQLite storage; a `jinshi worker` process makes the derivatives and switches."""
+    import time
+
+    from tests.support.workers import Workers
+
+    add_users(museum_runtime)
+    copper = app.test_client()
+    log_in(copper, "copper")
+    old = _asset(museum_runtime, "ding.jpg")
+    new = make_photo(tmp_path / "ding-2026.jpg", 640, 480)
+    assert _post(copper, old.id, new).status_code == 302
+    pool = Workers(museum_runtime.settings, tmp_path)
+    pool.start()
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with museum_runtime.db.session() as session:
+                job = session.scalars(select(Job).where(Job.kind == "replace")).one()
+                if job.state in ("done", "failed"):
+                    break
+            time.sleep(0.1)
+        assert job.state == "done", (job.state, job.error, pool.logs())
+    finally:
+        pool.stop()
+    sha = sha256_file(new)
+    with museum_runtime.db.session() as session:
+        assert (session.get(Asset, old.id).sha256, session.get(Asset, old.id).width) == (sha, 640)
+    assert sha in client.get("/iiif/items/cu-ding/manifest").get_data(as_text=True)
+    assert client.get(f"/iiif/3/{sha}/full/max/0/default.jpg").status_code == 200
