@@ -7,7 +7,6 @@ writes; PostgreSQL is the same code with another URL. The schema is owned by Ale
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from exhibits.settings import Settings
+from exhibits.sqlite_writers import WriterQueue
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -98,6 +98,12 @@ def check_current(engine: Engine) -> None:
                                "(`jinshi serve` does it before starting its workers).")
 
 
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None for an in-memory database)."""
+    name = engine.url.database
+    return Path(name).resolve() if name and name != ":memory:" and not name.startswith("file:") else None
+
+
 class Database:
     """The catalogue database: an engine and a session factory."""
 
@@ -106,10 +112,9 @@ class Database:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        # SQLite has one writer at a time; its busy handler makes waiting writers poll (sleeping longer
-        # each time), so under a burst some starve past the busy timeout ("database is locked"). Writers
-        # of this process queue on this lock instead, and only one per process polls SQLite.
-        self._write_lock = threading.RLock() if self.is_sqlite else None
+        # SQLite has one writer at a time and its busy handler makes waiting writers poll, sleeping longer
+        # each time; writers queue on this lock instead (exhibits/sqlite_writers.py).
+        self._write_lock = WriterQueue(sqlite_file(self.engine)) if self.is_sqlite else None
 
     def writing(self):
         """Hold while running a write transaction that begins with ``BEGIN IMMEDIATE`` (SQLite; a no-op

@@ -44,6 +44,8 @@ MAX_ATTEMPTS = 3
 #: A queued job older than this is enqueued again by :func:`recover` (its message may be lost).
 REQUEUE_AFTER = timedelta(minutes=2)
 MAX_UPLOADS_PER_JOB = 5000
+#: Job kinds a worker runs: web ingest, and replacing one file of an item (ingest.replace_job).
+KINDS = ("ingest", "replace")
 Enqueue = Callable[[int], None]
 
 
@@ -394,7 +396,7 @@ def claim(runtime: Any, job_id: int, worker: str, now: datetime) -> bool:
     with runtime.db.session() as session:
         result = session.execute(
             update(Job)
-            .where(Job.id == job_id, Job.kind == "ingest",
+            .where(Job.id == job_id, Job.kind.in_(KINDS),
                    or_(Job.state == "queued", and_(Job.state == "running", Job.lease_until < now)))
             .values(state="running", worker=worker, lease_until=now + LEASE, attempts=Job.attempts + 1)
             .execution_options(synchronize_session=False))
@@ -421,10 +423,14 @@ def run(runtime: Any, job_id: int, worker: str | None = None, clock: Callable[[]
 def _run_claimed(runtime: Any, job_id: int, worker: str, workspace: Path, lease: _Lease, clock) -> str:
     with runtime.db.session() as session:
         job = session.get(Job, job_id)
-        payload, attempts, previous = dict(job.payload), job.attempts, list(job.files)
+        payload, attempts, previous, kind = dict(job.payload), job.attempts, list(job.files), job.kind
     if attempts > MAX_ATTEMPTS:
         return _finish(runtime, job_id, worker, "failed", previous, clock,
                        error=f"a worker stopped during this job {attempts - 1} times; nothing of it is visible; retry it when the cause is fixed")
+    if kind == "replace":
+        from ingest.replace_job import run_claimed
+
+        return run_claimed(runtime, job_id, worker, payload, workspace, clock)
     identity = Identity(name=payload["identity"]["name"], role=payload["identity"]["role"],
                         museums=frozenset(payload["identity"]["museums"]), user_id=payload["identity"].get("user_id"), via="job")
     store = Uploads.from_runtime(runtime)
@@ -526,8 +532,8 @@ def recover(runtime: Any, enqueue: Enqueue, now: datetime | None = None) -> list
     now = now or utcnow()
     again: list[int] = []
     with runtime.db.session() as session:
-        running = session.execute(select(Job.id, Job.worker, Job.lease_until).where(Job.kind == "ingest", Job.state == "running")).all()
-        waiting = session.scalars(select(Job.id).where(Job.kind == "ingest", Job.state == "queued", Job.updated < now - REQUEUE_AFTER)).all()
+        running = session.execute(select(Job.id, Job.worker, Job.lease_until).where(Job.kind.in_(KINDS), Job.state == "running")).all()
+        waiting = session.scalars(select(Job.id).where(Job.kind.in_(KINDS), Job.state == "queued", Job.updated < now - REQUEUE_AFTER)).all()
     for job_id, worker, lease_until in running:
         if (lease_until is not None and _aware(lease_until) < now) or _pid_gone(worker):
             with runtime.db.session() as session:

@@ -32,3 +32,47 @@ def test_a_burst_of_write_transactions_all_commit_within_a_short_busy_timeout(tm
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT n FROM counter")).scalar() == 120  # and none lost an update
     db.dispose()
+
+
+def _write_from_another_process(url: str, writes: int, failures) -> None:
+    db = Database(url)
+
+    @event.listens_for(db.engine, "connect")
+    def _no_waiting(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA busy_timeout=0")  # any contention with another writer fails at once
+
+    def write(_):
+        with write_connection(db) as connection:
+            n = connection.execute(text("SELECT n FROM counter")).scalar()
+            time.sleep(0.002)
+            connection.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(write, range(writes)))
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which fails the test
+        failures.put(repr(error))
+    db.dispose()
+
+
+def test_writers_of_several_processes_take_turns_instead_of_colliding(tmp_path):
+    """Gunicorn's workers are processes: their writers must queue too, not meet in SQLite's busy handler."""
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'writers.sqlite3'}"
+    db = Database(url)
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (n INTEGER)"))
+        connection.execute(text("INSERT INTO counter VALUES (0)"))
+    context = multiprocessing.get_context("fork")
+    failures = context.Queue()
+    processes = [context.Process(target=_write_from_another_process, args=(url, 30, failures)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
+    assert errors == [] and all(p.exitcode == 0 for p in processes)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT n FROM counter")).scalar() == 120
+    db.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from exhibits import curation, editing
+from exhibits import asset_replace, curation, editing
 from exhibits.identity import PermissionDenied
 from viewer.auth import current_identity, login_required
 from viewer.context import db_session, runtime
@@ -61,6 +61,7 @@ def _render_edit(item_id: str, values=None, errors=None, stale=None, status: int
         etag=stale["etag"] if stale else editing.etag(item), fields=form_fields(), langs=langs_of(values, current),
         lang_columns=LANG_COLUMNS, history=editing.history(session, identity, item_id),
         sections=item.hall.sections if item.hall else [],
+        replacements=asset_replace.replacements(session, identity, item_id), replaceable=asset_replace.REPLACEABLE,
     ), status
 
 
@@ -135,6 +136,38 @@ def assets(item_id: str):
         flash(gettext("Someone else saved this item while you were looking at it; check the history and try again."), "error")
     except editing.ValidationFailed as exc:
         flash(str(exc), "error")
+    return redirect(url_for(".edit", item_id=item_id) + "#files")
+
+
+@bp.post("/<item_id>/assets/<int:asset_id>/replace")
+@login_required
+def replace_asset(item_id: str, asset_id: int):
+    """One file of the item replaced by an upload (multipart field ``file``); a job makes its derivatives."""
+    import tempfile
+    from pathlib import Path
+
+    from viewer.blueprints.jobs_api import queue
+
+    curation.get_item(db_session(), current_identity(), item_id)  # 404/403 before reading the upload
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(gettext("Choose the new file first."), "error")
+        return redirect(url_for(".edit", item_id=item_id) + "#files")
+    incoming = runtime().settings.home / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="replace-", dir=incoming)
+    path = Path(name)
+    try:
+        with open(fd, "wb") as handle:
+            upload.save(handle)
+        asset_replace.request_replace(runtime(), current_identity(), item_id, asset_id, upload.filename, path,
+                                      queue().enqueue)
+        flash(gettext("The new file is being prepared; the item shows the old one until it is ready."), "notice")
+    except asset_replace.ReplaceRefused as exc:
+        flash(str(exc), "error")
+        return _render_edit(item_id, status=400)
+    finally:
+        path.unlink(missing_ok=True)
     return redirect(url_for(".edit", item_id=item_id) + "#files")
 
 

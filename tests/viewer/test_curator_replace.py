@@ -1,0 +1,153 @@
+"""Replacing one file of an item from its edit form: the upload, the refusals, the job that makes its derivatives."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from exhibits.accounts_models import ItemRevision
+from exhibits.models import Asset, AuditEntry, Change, Job
+from ingest import jobs
+from ingest.fixity import verify_store
+from media.store import sha256_file
+from tests.support.curators import add_users, csrf_token, log_in
+from tests.support.media import make_photo
+
+#: A real photograph shipped by Debian (assimp-testmodels, installed by `make test`), and a real glTF model.
+PHOTO = Path("/usr/share/assimp/models/IRRMesh/brownground_1-1.jpg")
+MODEL = Path("/usr/share/assimp/models/glTF2/BoxTextured-glTF-Binary/BoxTextured.glb")
+
+
+class Enqueued(list):
+    def enqueue(self, job_id: int) -> None:
+        self.append(job_id)
+
+
+@pytest.fixture
+def queued(app):
+    app.extensions["jinshi.queue"] = Enqueued()
+    return app.extensions["jinshi.queue"]
+
+
+@pytest.fixture
+def copper(app, museum_runtime, ingested, queued):
+    add_users(museum_runtime)
+    client = app.test_client()
+    log_in(client, "copper")
+    return client
+
+
+def _asset(runtime, filename: str) -> Asset:
+    with runtime.db.session() as session:
+        asset = session.scalar(select(Asset).where(Asset.item_id == "cu-ding", Asset.filename == filename))
+        session.expunge(asset)
+        return asset
+
+
+def _post(client, asset_id: int, path: Path, name: str | None = None, token: str | None = "page"):
+    data = {"file": (io.BytesIO(path.read_bytes()), name or path.name)}
+    if token == "page":
+        data["csrf_token"] = csrf_token(client, "/curator/items/cu-ding")
+    return client.post(f"/curator/items/cu-ding/assets/{asset_id}/replace", data=data, content_type="multipart/form-data")
+
+
+def test_a_replaced_image_is_shown_once_its_derivatives_are_made(copper, client, museum_runtime, queued):
+    old = _asset(museum_runtime, "ding.jpg")
+    answer = _post(copper, old.id, PHOTO)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/curator/items/cu-ding#files")
+    new_sha = sha256_file(PHOTO)
+    assert museum_runtime.store.has_original(new_sha) and len(queued) == 1
+
+    # until the job has run: the old image everywhere, and a note on the form; never the new, underived one
+    page = copper.get("/curator/items/cu-ding").get_data(as_text=True)
+    assert "替换文件 brownground_1-1.jpg 正在准备" in page
+    assert f"/iiif/3/{old.sha256}/full/120,/0/default.jpg" in page and new_sha not in page
+    assert new_sha not in client.get("/iiif/items/cu-ding/manifest").get_data(as_text=True)
+
+    with museum_runtime.db.session() as session:
+        changes_before = [c.id for c in session.scalars(select(Change).where(Change.item_id == "cu-ding"))]
+    assert jobs.run(museum_runtime, queued[0]) == "done"
+    with museum_runtime.db.session() as session:
+        asset = session.get(Asset, old.id)
+        assert (asset.sha256, asset.filename, asset.position) == (new_sha, "brownground_1-1.jpg", old.position)
+        assert (asset.width, asset.height, asset.mime) == (400, 400, "image/jpeg")
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "asset.replace")).one()
+        assert entry.actor == "copper" and entry.target == "item:cu-ding"
+        assert entry.details["old_sha256"] == old.sha256 and entry.details["new_sha256"] == new_sha
+        new_changes = session.scalars(select(Change).where(Change.item_id == "cu-ding", Change.id.not_in(changes_before))).all()
+        assert [c.action for c in new_changes] == ["Update"]  # harvesters see the new version
+        revision = session.scalars(select(ItemRevision).where(ItemRevision.item_id == "cu-ding")
+                                   .order_by(ItemRevision.id.desc())).first()
+        assert revision.before == {"files": [f"ding.jpg ({old.sha256[:12]})"]}
+        assert revision.after == {"files": [f"brownground_1-1.jpg ({new_sha[:12]})"]}
+
+    manifest = client.get("/iiif/items/cu-ding/manifest").get_data(as_text=True)
+    assert new_sha in manifest and old.sha256 not in manifest
+    assert new_sha in client.get("/items/cu-ding").get_data(as_text=True)
+    tile = client.get(f"/iiif/3/{new_sha}/full/120,/0/default.jpg")
+    assert tile.status_code == 200 and tile.data[:3] == b"\xff\xd8\xff"
+    page = copper.get("/curator/items/cu-ding").get_data(as_text=True)
+    assert "正在准备" not in page
+
+    # the old original stays in the store; verify finds nothing broken and lists it as unused
+    report = verify_store(museum_runtime.db, museum_runtime.store)
+    assert report["problems"] == [] and old.sha256 in report["orphans"]
+    assert museum_runtime.store.verify(old.sha256) is None
+
+
+def test_a_file_of_another_kind_is_refused_naming_it(copper, museum_runtime, queued, tmp_path):
+    old = _asset(museum_runtime, "ding.jpg")
+    answer = _post(copper, old.id, MODEL, name="new-photo.jpg")
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "new-photo.jpg: its content is" in page and "but ding.jpg is an image file; choose an image file" in page
+    assert queued == [] and not museum_runtime.store.has_original(sha256_file(MODEL))
+    text = tmp_path / "notes.jpg"
+    text.write_text("不是图片 <script>alert(1)</script>", encoding="utf-8")
+    page = _post(copper, old.id, text).get_data(as_text=True)
+    assert "notes.jpg: its content is" in page and "<script>alert(1)" not in page
+    # the same file again, and no file at all
+    same = tmp_path / "ding-again.jpg"
+    shutil.copyfile(museum_runtime.store.original_path(old.sha256), same)
+    assert "same file as ding.jpg" in _post(copper, old.id, same).get_data(as_text=True)
+    token = csrf_token(copper, "/curator/items/cu-ding")
+    empty = copper.post(f"/curator/items/cu-ding/assets/{old.id}/replace", data={"csrf_token": token})
+    assert empty.status_code == 302
+    assert queued == [] and _asset(museum_runtime, "ding.jpg").sha256 == old.sha256
+
+
+def test_another_museums_curator_and_a_missing_csrf_token_are_refused(copper, app, museum_runtime, queued):
+    old = _asset(museum_runtime, "ding.jpg")
+    assert _post(copper, old.id, PHOTO, token=None).status_code == 400
+    ich = app.test_client()
+    log_in(ich, "ich")
+    token = csrf_token(ich, "/curator/")
+    refused = ich.post(f"/curator/items/cu-ding/assets/{old.id}/replace", content_type="multipart/form-data",
+                       data={"csrf_token": token, "file": (io.BytesIO(PHOTO.read_bytes()), "x.jpg")})
+    assert refused.status_code == 403
+    assert copper.post("/curator/items/cu-ding/assets/999999/replace", content_type="multipart/form-data",
+                       data={"csrf_token": csrf_token(copper, "/curator/"),
+                             "file": (io.BytesIO(PHOTO.read_bytes()), "x.jpg")}).status_code == 404
+    assert queued == [] and not museum_runtime.store.has_original(sha256_file(PHOTO))
+
+
+def test_a_replacement_the_handler_cannot_use_fails_and_the_old_file_stays(copper, client, museum_runtime, queued, tmp_path):
+    old = _asset(museum_runtime, "ding-back.png")
+    broken = make_photo(tmp_path / "cut.png", 700, 500)
+    broken.write_bytes(broken.read_bytes()[:600])  # a PNG by its first bytes, truncated
+    assert _post(copper, old.id, broken).status_code == 302
+    assert jobs.run(museum_runtime, queued[0]) == "failed"
+    with museum_runtime.db.session() as session:
+        job = session.get(Job, queued[0])
+        assert job.kind == "replace" and job.error.startswith("cut.png: ")
+        assert session.get(Asset, old.id).sha256 == old.sha256
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "asset.replace")).first() is None
+    page = copper.get("/curator/items/cu-ding").get_data(as_text=True)
+    assert re.search(r'class="form-error replace-failed">[^<]*cut\.png: ', page)
+    assert old.sha256 in client.get("/iiif/items/cu-ding/manifest").get_data(as_text=True)
+    # run twice (a duplicated message): claimed once only
+    assert jobs.run(museum_runtime, queued[0]) == "skipped"
