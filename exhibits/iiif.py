@@ -1,7 +1,9 @@
 """IIIF Presentation 3.0 documents, built with iiif-prezi3 (never hand-written JSON).
 
-Each asset kind contributes canvases through :data:`CANVAS_BUILDERS`; images are
-built here, 3D/video/audio builders register themselves the same way.
+Each asset kind contributes canvases through its ``MediaKind.canvas`` and its still picture through
+``MediaKind.thumbnail``, looked up in the media-kind registry (``ingest.plugins``); the image builders
+are here, the 3D/video/audio ones in :mod:`exhibits.iiif_media`, and the default plugins
+(``ingest/handlers``) name them.
 """
 from __future__ import annotations
 
@@ -28,22 +30,21 @@ from exhibits.profile import FIELDS, language_of
 from exhibits.rights import rights_uri
 
 CanvasBuilder = Callable[[Item, Asset, str, int], list[Canvas]]
-CANVAS_BUILDERS: dict[str, CanvasBuilder] = {}
 #: Called with (manifest, item, base) once the canvases are built, e.g. to add ``structures``.
 ManifestHook = Callable[[Manifest, Item, str], None]
 MANIFEST_HOOKS: list[ManifestHook] = []
-#: A still picture of an asset for collections and lists, by asset kind.
+#: A still picture of an asset for collections and lists.
 ThumbnailBuilder = Callable[[Asset, str], AnnotationBody]
-THUMBNAILS: dict[str, ThumbnailBuilder] = {}
 THUMBNAIL_WIDTH = 400
 
 
-def canvas_builder(kind: str) -> Callable[[CanvasBuilder], CanvasBuilder]:
-    def decorator(function: CanvasBuilder) -> CanvasBuilder:
-        CANVAS_BUILDERS[kind] = function
-        return function
+def _kind(name: str):
+    """The registered media kind of an asset (None for tracks and companions, or a kind no plugin offers).
 
-    return decorator
+    Imported here, not at the top: the default plugins import this module for their builders."""
+    from ingest.plugins import media_kind
+
+    return media_kind(name)
 
 
 def manifest_hook(function: ManifestHook) -> ManifestHook:
@@ -62,9 +63,9 @@ def image_service(base: str, sha: str) -> ServiceV3:
 def thumbnail_of(item: Item, base: str) -> AnnotationBody | None:
     """The first asset's still picture (image, 3D rendering, video poster, waveform)."""
     for asset in item.assets:
-        builder = THUMBNAILS.get(asset.kind)
-        if builder:
-            return builder(asset, base)
+        kind = _kind(asset.kind)
+        if kind is not None and kind.thumbnail is not None:
+            return kind.thumbnail(asset, base)
     return None
 
 
@@ -81,10 +82,11 @@ def _label(value: dict[str, list[str]] | None, fallback: str) -> dict[str, list[
     return {k: v for k, v in (value or {}).items() if v} or {"none": [fallback]}
 
 
-THUMBNAILS["image"] = lambda asset, base: image_thumbnail(base, asset)
+def image_still(asset: Asset, base: str) -> AnnotationBody:
+    """``MediaKind.thumbnail`` of images."""
+    return image_thumbnail(base, asset)
 
 
-@canvas_builder("image")
 def image_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
     canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
     body = AnnotationBody(
@@ -143,9 +145,9 @@ def item_manifest(item: Item, base: str) -> Manifest:
     """The manifest of one item: every media asset becomes one or more canvases."""
     canvases: list[Canvas] = []
     for asset in item.assets:
-        builder = CANVAS_BUILDERS.get(asset.kind)
-        if builder:
-            canvases.extend(builder(item, asset, base, len(canvases) + 1))
+        kind = _kind(asset.kind)
+        if kind is not None and kind.canvas is not None:
+            canvases.extend(kind.canvas(item, asset, base, len(canvases) + 1))
     if not canvases:  # a record without media: one empty canvas keeps the manifest valid
         canvas_id = f"{base}/iiif/items/{item.id}/canvas/1"
         canvases.append(Canvas(id=canvas_id, width=1000, height=1000, label=langmap(N_("No image")), items=[]))
@@ -311,4 +313,4 @@ def site_collection(museums: list[Museum], base: str, label: dict | None = None)
 
 def to_json(resource: Manifest | Collection) -> str:
     return resource.json(ensure_ascii=False)
-from exhibits import iiif_media  # noqa: E402,F401  (registers 3D/AV canvas builders)
+from exhibits import iiif_media  # noqa: E402,F401  (its manifest hooks: chapters, content search)

@@ -1,4 +1,5 @@
-"""IIIF Presentation 3 canvases for 3D models, video and audio (registered in :data:`exhibits.iiif.CANVAS_BUILDERS`).
+"""IIIF Presentation 3 canvases for 3D models, video and audio (each kind's ``MediaKind.canvas`` and
+``MediaKind.thumbnail``, named by the default plugins in ``ingest/handlers``).
 
 - video: a Canvas with ``duration``, ``width`` and ``height``, painted by a ``Video`` body (the web MP4),
   a ``placeholderCanvas`` with the poster, and ``supplementing`` annotations with the WebVTT captions and
@@ -35,7 +36,7 @@ from iiif_prezi3 import (
 )
 
 from exhibits import iiif
-from exhibits.iiif import THUMBNAILS, canvas_builder, manifest_hook
+from exhibits.iiif import manifest_hook
 from exhibits.i18n import N_, langmap, translate
 from exhibits.models import Asset, Item
 
@@ -121,11 +122,12 @@ def _still(kind_key: str, default: str):
     return build
 
 
-THUMBNAILS.update(video=_still("poster", "poster.jpg"), audio=_still("waveform", "waveform.png"),
-                  model=_still("thumbnail", "thumbnail.jpg"))
+#: ``MediaKind.thumbnail`` of each kind: its poster, waveform or rendering
+video_thumbnail = _still("poster", "poster.jpg")
+audio_thumbnail = _still("waveform", "waveform.png")
+model_thumbnail = _still("thumbnail", "thumbnail.jpg")
 
 
-@canvas_builder("video")
 def video_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
     info = asset.info or {}
     canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
@@ -145,7 +147,6 @@ def video_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     return [canvas]
 
 
-@canvas_builder("audio")
 def audio_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
     info = asset.info or {}
     canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
@@ -163,7 +164,6 @@ def audio_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canv
     return [canvas]
 
 
-@canvas_builder("model")
 def model_canvases(item: Item, asset: Asset, base: str, index: int) -> list[Canvas]:
     info = asset.info or {}
     canvas_id = f"{base}/iiif/items/{item.id}/canvas/{index}"
@@ -201,7 +201,7 @@ def media_canvases(manifest: Manifest) -> dict[str, Canvas]:
 
 def chapter_ranges(item: Item, manifest: Manifest, base: str) -> list[Range]:
     """One 'Chapters' range per video or audio canvas with a chapters track, a sub-range per chapter."""
-    by_sha = {a.sha256: a for a in item.assets if a.kind in ("video", "audio")}
+    by_sha = {a.sha256: a for a in item.assets}  # a chapters track names the asset it belongs to
     ranges: list[Range] = []
     for sha, canvas in media_canvases(manifest).items():
         media = by_sha.get(sha)

@@ -105,7 +105,7 @@ def place_names(item) -> dict[str, list[str]]:
 
 def still_url(item) -> str | None:
     """Path of the item's still picture, whatever its media: the first asset that has one, as the
-    IIIF manifest's ``thumbnail`` (exhibits.iiif.THUMBNAILS: an IIIF image, a 3D rendering, a video
+    IIIF manifest's ``thumbnail`` (each kind's ``MediaKind.thumbnail``: an IIIF image, a 3D rendering, a video
     poster or an audio waveform), relative to the server."""
     from exhibits.iiif import thumbnail_of
 

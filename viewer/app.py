@@ -11,7 +11,7 @@ from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
 from exhibits.states import hall_is_public
-from viewer import auth, compression, hosts, http_cache, i18n, limits, logsafe, pictures, security, site_context, visibility
+from viewer import auth, compression, hosts, http_cache, i18n, limits, logsafe, media_kinds, pictures, security, site_context, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     _register_error_handler(app)
     app.context_processor(_template_helpers)
     pictures.init_app(app)
+    media_kinds.init_app(app)
     compression.init_app(app)
 
     app.teardown_appcontext(close_session)

@@ -90,7 +90,16 @@ class AudioHandler(_AVHandler):
 
 @hookimpl
 def media_kinds() -> list[MediaKind]:
+    from exhibits.iiif_media import audio_canvases, audio_thumbnail, video_canvases, video_thumbnail
+
     return [
-        MediaKind("video", VideoHandler(), derivatives=tuple(VIDEO_DERIVATIVES), still="poster.jpg", served=tuple(VIDEO_DERIVATIVES)),
-        MediaKind("audio", AudioHandler(), derivatives=tuple(AUDIO_DERIVATIVES), still="waveform.png", served=tuple(AUDIO_DERIVATIVES)),
+        MediaKind("video", VideoHandler(), derivatives=tuple(VIDEO_DERIVATIVES), still="poster.jpg", served=tuple(VIDEO_DERIVATIVES),
+                  types={"web.mp4": "video/mp4", "poster.jpg": "image/jpeg", "strip.jpg": "image/jpeg"},
+                  canvas=video_canvases, thumbnail=video_thumbnail, template="media/video.html"),
+        # web.mp3 is optional (media.av makes it only when asked), so it is served but not required
+        MediaKind("audio", AudioHandler(), derivatives=tuple(AUDIO_DERIVATIVES), still="waveform.png",
+                  served=(*AUDIO_DERIVATIVES, "web.mp3"),
+                  types={"web.m4a": "audio/mp4", "web.mp3": "audio/mpeg", "waveform.png": "image/png",
+                         "waveform.json": "application/json"},
+                  canvas=audio_canvases, thumbnail=audio_thumbnail, template="media/audio.html"),
     ]

@@ -32,4 +32,8 @@ class ImageHandler:
 
 @hookimpl
 def media_kinds() -> list[MediaKind]:
-    return [MediaKind("image", ImageHandler(), derivatives=tuple(ImageHandler.derivatives))]
+    from exhibits.iiif import image_canvases, image_still
+
+    # no template: the item page's deep-zoom viewer shows images (IIIF Image API tiles, not a derivative)
+    return [MediaKind("image", ImageHandler(), derivatives=tuple(ImageHandler.derivatives),
+                      canvas=image_canvases, thumbnail=image_still)]

@@ -51,5 +51,9 @@ class ModelHandler:
 
 @hookimpl
 def media_kinds() -> list[MediaKind]:
+    from exhibits.iiif_media import model_canvases, model_thumbnail
+
     return [MediaKind("model", ModelHandler(), derivatives=tuple(DERIVATIVES), still="thumbnail.jpg",
-                      served=("model.glb", "model-web.glb", "thumbnail.jpg"))]
+                      served=("model.glb", "model-web.glb", "thumbnail.jpg"),
+                      types={"model.glb": "model/gltf-binary", "model-web.glb": "model/gltf-binary", "thumbnail.jpg": "image/jpeg"},
+                      canvas=model_canvases, thumbnail=model_thumbnail, template="media/model.html")]

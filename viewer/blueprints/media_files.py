@@ -1,6 +1,8 @@
 """Derivatives of 3D models, video and audio: ``/media/<sha256>/<name>``.
 
-Only whitelisted derivative names are served (never originals, never ``facts.json``); the
+Only the derivative names some media kind serves (``MediaKind.served``, looked up in the registry
+``ingest.plugins``, with its MIME type from ``MediaKind.types``) and the WebVTT of caption tracks are
+served (never originals, never ``facts.json``); the
 files are immutable (named by the original's SHA-256), so they carry a year-long
 ``immutable`` cache lifetime, and CORS ``*`` so any IIIF viewer can play them. Range
 requests (206/416) are answered by werkzeug's conditional ``send_file``.
@@ -13,32 +15,22 @@ from flask import Blueprint, Response, abort, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
+from ingest.plugins import media_kinds
 from viewer.context import runtime
 
 bp = Blueprint("media_files", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-#: derivative name → MIME type
-DERIVATIVES = {
-    "web.mp4": "video/mp4",
-    "poster.jpg": "image/jpeg",
-    "strip.jpg": "image/jpeg",
-    "web.m4a": "audio/mp4",
-    "web.mp3": "audio/mpeg",
-    "waveform.png": "image/png",
-    "waveform.json": "application/json",
-    "model.glb": "model/gltf-binary",
-    "model-web.glb": "model/gltf-binary",
-    "thumbnail.jpg": "image/jpeg",
-}
 #: WebVTT made from caption, chapter and transcript companions: captions-zh.vtt, chapters.vtt, transcript-en.vtt
 VTT_NAME = re.compile(r"^(?:captions|chapters|transcript)(?:-[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2})?\.vtt$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
 def mime_of(name: str) -> str | None:
-    if name in DERIVATIVES:
-        return DERIVATIVES[name]
+    """The MIME type ``name`` is served with, or None when no media kind serves a derivative of that name."""
+    for kind in media_kinds().values():
+        if name in kind.served:
+            return kind.types.get(name, "application/octet-stream")
     if VTT_NAME.match(name):
         return "text/vtt"  # werkzeug adds "; charset=utf-8" to text types
     return None
