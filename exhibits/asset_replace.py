@@ -86,7 +86,7 @@ def request_replace(runtime: Runtime, identity: Identity, item_id: str, asset_id
             raise ReplaceRefused(f"{name}: this file is already another file of item {item_id}")
         payload = {
             "item": item_id, "asset": asset_id, "old_sha256": asset.sha256, "sha256": stored.sha256,
-            "filename": name, "size": stored.size, "format": found.format,
+            "filename": name, "size": stored.size, "format": found.format, "created": stored.created,
             "identity": {"name": identity.name, "role": identity.role, "museums": sorted(identity.museums),
                          "user_id": identity.user_id},
         }

@@ -33,6 +33,7 @@ def run_claimed(runtime: Any, job_id: int, worker: str, payload: dict[str, Any],
     entry = {"file": name, "status": "failed", "item": payload["item"], "asset": payload["asset"], "upload": None}
 
     def failed(reason: str) -> str:
+        _forget_new_original(runtime, payload)
         return _finish(runtime, job_id, worker, "failed", [{**entry, "error": reason}], clock, error=reason)
 
     original = runtime.store.original_path(payload["sha256"])
@@ -64,3 +65,20 @@ def run_claimed(runtime: Any, job_id: int, worker: str, payload: dict[str, Any],
         return failed(str(exc))
     runtime.reindex([payload["item"]])
     return _finish(runtime, job_id, worker, "done", [{**entry, "status": "ingested", "error": None}], clock)
+
+
+def _forget_new_original(runtime: Any, payload: dict[str, Any]) -> None:
+    """A failed replacement removes the original its request stored, unless something else uses it."""
+    from sqlalchemy import select
+
+    from exhibits.models import Asset, Job
+
+    sha = payload["sha256"]
+    if not payload.get("created"):
+        return
+    with runtime.db.session() as session:
+        used = session.scalar(select(Asset.id).where(Asset.sha256 == sha).limit(1)) is not None
+        waiting = [j for j in session.scalars(select(Job).where(Job.kind == "replace", Job.state.in_(("queued", "running"))))
+                   if j.payload.get("sha256") == sha]
+    if not used and len(waiting) <= 1:  # the only running one is this job
+        runtime.store.delete(sha)

@@ -140,7 +140,10 @@ def test_a_replacement_the_handler_cannot_use_fails_and_the_old_file_stays(coppe
     broken = make_photo(tmp_path / "cut.png", 700, 500)
     broken.write_bytes(broken.read_bytes()[:600])  # a PNG by its first bytes, truncated
     assert _post(copper, old.id, broken).status_code == 302
+    assert museum_runtime.store.has_original(sha256_file(broken))
     assert jobs.run(museum_runtime, queued[0]) == "failed"
+    assert not museum_runtime.store.has_original(sha256_file(broken))  # nothing left behind for it
+    assert museum_runtime.store.verify(old.sha256) is None
     with museum_runtime.db.session() as session:
         job = session.get(Job, queued[0])
         assert job.kind == "replace" and job.error.startswith("cut.png: ")
@@ -183,3 +186,38 @@ def test_a_real_worker_runs_the_replace_job_from_the_queue(app, museum_runtime, 
         assert (session.get(Asset, old.id).sha256, session.get(Asset, old.id).width) == (sha, 640)
     assert sha in client.get("/iiif/items/cu-ding/manifest").get_data(as_text=True)
     assert client.get(f"/iiif/3/{sha}/full/max/0/default.jpg").status_code == 200
+
+
+def test_a_3d_model_is_replaced_by_another_model_and_not_by_an_image(app, museum_runtime, client, queued, tmp_path):
+    """Debian's glTF sample models (assimp-testmodels): the model handler makes the new derivatives."""
+    from ingest.batch import ingest_batch
+    from ingest.repair import check_derivatives, expected_derivatives
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    shutil.copyfile(MODEL, folder / "box.glb")
+    (folder / "models.csv").write_text("id,museum,hall,title_zh,files\ncu-box,copper,mirrors,铜盒,box.glb\n", encoding="utf-8")
+    assert [r.status for r in ingest_batch(museum_runtime, metadata=folder / "models.csv")] == ["ingested"]
+    add_users(museum_runtime)
+    copper = app.test_client()
+    log_in(copper, "copper")
+    with museum_runtime.db.session() as session:
+        asset = session.scalar(select(Asset).where(Asset.item_id == "cu-box", Asset.kind == "model"))
+        asset_id, old_sha = asset.id, asset.sha256
+    token = csrf_token(copper, "/curator/items/cu-box")
+    photo = copper.post(f"/curator/items/cu-box/assets/{asset_id}/replace", content_type="multipart/form-data",
+                        data={"csrf_token": token, "file": (io.BytesIO(PHOTO.read_bytes()), "box-v2.glb")})
+    assert photo.status_code == 400 and "box-v2.glb: its content is" in photo.get_data(as_text=True)
+    other = Path("/usr/share/assimp/models/glTF2/BoxBadNormals-glTF-Binary/BoxBadNormals.glb")
+    answer = copper.post(f"/curator/items/cu-box/assets/{asset_id}/replace", content_type="multipart/form-data",
+                         data={"csrf_token": token, "file": (io.BytesIO(other.read_bytes()), "box-v2.glb")})
+    assert answer.status_code == 302 and jobs.run(museum_runtime, queued[0]) == "done"
+    new_sha = sha256_file(other)
+    with museum_runtime.db.session() as session:
+        asset = session.get(Asset, asset_id)
+        assert (asset.sha256, asset.kind, asset.filename) == (new_sha, "model", "box-v2.glb")
+        expected = expected_derivatives(asset)
+    assert expected and all(museum_runtime.store.derivative_path(new_sha, n).is_file() for n in expected)
+    assert check_derivatives(museum_runtime.db, museum_runtime.store) == []  # what `jinshi verify` checks
+    manifest = client.get("/iiif/items/cu-box/manifest").get_data(as_text=True)
+    assert new_sha in manifest and old_sha not in manifest
