@@ -27,8 +27,9 @@ def _put(jobs, item, workers) -> None:
                 raise RuntimeError("a search index build worker died") from None
 
 
-def _segment_worker(path: str, jobs, results, number: int) -> None:
-    """A build process: analyse documents and write them into one new segment of its own."""
+def _write_segment(path: str, chunks, results, number: int) -> None:
+    """Write every document of ``chunks`` (an iterable of document lists) into one new segment of
+    its own, and report it (or the error, which makes the parent cancel) on ``results``."""
     from whoosh.writing import SegmentWriter
 
     try:
@@ -36,10 +37,7 @@ def _segment_worker(path: str, jobs, results, number: int) -> None:
         writer = SegmentWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, compound=False)
         added = 0
         try:
-            while True:
-                chunk = jobs.get()
-                if chunk is None:
-                    break
+            for chunk in chunks:
                 for doc in chunk:
                     writer.add_document(**whoosh_fields(index_fields(doc)))
                     added += 1
@@ -54,6 +52,11 @@ def _segment_worker(path: str, jobs, results, number: int) -> None:
         results.put(("ok", number, segment))
     except BaseException as exc:  # reported to the parent, which cancels the build
         results.put(("error", number, f"{type(exc).__name__}: {exc}"))
+
+
+def _segment_worker(path: str, jobs, results, number: int) -> None:
+    """A build process: analyse documents and write them into one new segment of its own."""
+    _write_segment(path, iter(jobs.get, None), results, number)
 
 
 def _collect(workers, results, processes: int) -> list[tuple[int, object]]:
@@ -100,32 +103,12 @@ def _next_job(jobs, parent: int):
 
 def _append_worker(path: str, jobs, results, number: int, loader_factory, parent: int) -> None:
     """An append process: load the documents of the item ids it is given, write them into a new segment."""
-    from whoosh.writing import SegmentWriter
-
-    try:
+    def chunks():
         load = loader_factory()  # its own catalogue connection: never the parent's
-        ix = windex.open_dir(path)
-        writer = SegmentWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, compound=False)
-        added = 0
-        try:
-            while True:
-                chunk = _next_job(jobs, parent)
-                if chunk is None:
-                    break
-                for doc in load(chunk):
-                    writer.add_document(**whoosh_fields(index_fields(doc)))
-                    added += 1
-            if added:
-                segment = writer._finalize_segment()
-            else:
-                writer._close_segment()
-                segment = None
-        except BaseException:
-            writer.cancel()
-            raise
-        results.put(("ok", number, segment))
-    except BaseException as exc:  # reported to the parent, which cancels the append
-        results.put(("error", number, f"{type(exc).__name__}: {exc}"))
+        while (ids := _next_job(jobs, parent)) is not None:
+            yield load(ids)
+
+    _write_segment(path, chunks(), results, number)
 
 
 class ParallelAppend:

@@ -1,14 +1,12 @@
 """In Chromium: inheritors' pages at phone and desktop widths, the lineage links, and the embed framed by another site."""
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 
 import pytest
-from werkzeug.serving import make_server
 
 from exhibits.halls import load_halls
-from tests.support.live import wait_until
+from tests.support.live import serve, wait_until
 from tests.viewer.test_people import PEOPLE
 
 pytestmark = pytest.mark.browser
@@ -55,14 +53,8 @@ def other_site(html: str):
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [html.encode()]
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve(app) as url:
+        yield f"{url}/"
 
 
 def test_another_site_can_frame_the_embed_and_not_the_item_page(site, chromium, tmp_path):
