@@ -221,3 +221,18 @@ def test_a_3d_model_is_replaced_by_another_model_and_not_by_an_image(app, museum
     assert check_derivatives(museum_runtime.db, museum_runtime.store) == []  # what `jinshi verify` checks
     manifest = client.get("/iiif/items/cu-box/manifest").get_data(as_text=True)
     assert new_sha in manifest and old_sha not in manifest
+
+
+def test_replacing_spends_the_upload_rate_limit(museum_runtime, ingested, settings):
+    import dataclasses
+
+    from viewer.app import create_app
+
+    museum_runtime.settings = dataclasses.replace(settings, rate_limits="upload=2/minute")
+    app = create_app(runtime=museum_runtime, TESTING=True)
+    app.extensions["jinshi.queue"] = Enqueued()
+    add_users(museum_runtime)
+    copper = app.test_client()
+    log_in(copper, "copper")
+    old = _asset(museum_runtime, "ding.jpg")
+    assert [_post(copper, old.id, MODEL).status_code for _ in range(3)] == [400, 400, 429]

@@ -9,6 +9,7 @@ from exhibits.identity import PermissionDenied
 from viewer.auth import current_identity, login_required
 from viewer.context import db_session, runtime
 from viewer.curator_forms import LANG_COLUMNS, form_fields, langs_of, parse_item_form
+from viewer.limits import limit
 
 bp = Blueprint("curator_items", __name__, url_prefix="/curator/items")
 
@@ -141,6 +142,7 @@ def assets(item_id: str):
 
 @bp.post("/<item_id>/assets/<int:asset_id>/replace")
 @login_required
+@limit("upload")
 def replace_asset(item_id: str, asset_id: int):
     """One file of the item replaced by an upload (multipart field ``file``); a job makes its derivatives."""
     import tempfile
