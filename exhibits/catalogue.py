@@ -127,35 +127,43 @@ def section_of(hall_: Hall, slug: str) -> Section | None:
 def featured_items(session: Session, limit: int = 8) -> list[Item]:
     """Items for the home page: the first with an image of each hall, then more; an ICH video (a record with an
     ICH category and a video) second when one exists, else any video."""
-    query = (
-        visible_items()
-        .where(Item.assets.any(Asset.kind == "image"))
-        .options(selectinload(Item.assets), selectinload(Item.museum))
+    candidates = session.execute(
+        visible_items().with_only_columns(Item.id, Item.hall_id)
+        .where(Item.id.in_(select(Asset.item_id).where(Asset.kind == "image")))
         .order_by(Item.position, Item.id)
         .limit(limit * 4)
-    )
-    chosen: list[Item] = []
+    ).all()
+    chosen: list[str] = []
     seen_halls: set[int | None] = set()
-    candidates = list(session.scalars(query))
     for candidate in candidates:
         if candidate.hall_id not in seen_halls:
-            chosen.append(candidate)
+            chosen.append(candidate.id)
             seen_halls.add(candidate.hall_id)
-    chosen += [c for c in candidates if c not in chosen]
+    chosen += [c.id for c in candidates if c.id not in chosen]
     video = featured_video(session)
-    if video is not None and video not in chosen:
-        chosen.insert(min(1, len(chosen)), video)
-    return chosen[:limit]
+    if video is not None and video.id not in chosen:
+        chosen.insert(min(1, len(chosen)), video.id)
+    chosen = chosen[:limit]
+    loaded = {item.id: item for item in session.scalars(
+        select(Item).where(Item.id.in_(chosen)).options(selectinload(Item.assets), selectinload(Item.museum)))}
+    return [loaded[item_id] for item_id in chosen if item_id in loaded]
 
 
 def featured_video(session: Session) -> Item | None:
-    """A visible item with a video, an ICH record first (the ICH hall's story is told in its videos)."""
-    videos = list(session.scalars(
-        visible_items().where(Item.assets.any(Asset.kind == "video"))
-        .options(selectinload(Item.assets), selectinload(Item.museum))
-        .order_by(Item.position, Item.id).limit(50)
-    ))
-    return next((v for v in videos if (v.metadata_ or {}).get("ich_category")), videos[0] if videos else None)
+    """A visible item with a video, an ICH record first (the ICH hall's story is told in its videos).
+
+    Candidates are read as (id, metadata) rows and only the chosen item is loaded whole: the home page
+    asks on every visit, and loading fifty items with their files cost most of its time."""
+    videos = select(Asset.item_id).where(Asset.kind == "video")
+    rows = session.execute(
+        visible_items().with_only_columns(Item.id, Item.metadata_)
+        .where(Item.id.in_(videos)).order_by(Item.position, Item.id).limit(50)
+    ).all()
+    chosen = next((row.id for row in rows if (row.metadata_ or {}).get("ich_category")), rows[0].id if rows else None)
+    if chosen is None:
+        return None
+    return session.scalar(select(Item).where(Item.id == chosen)
+                          .options(selectinload(Item.assets), selectinload(Item.museum)))
 
 
 def first_image(item_: Item) -> Asset | None:
