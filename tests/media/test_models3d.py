@@ -11,7 +11,7 @@ import pytest
 import trimesh
 from PIL import Image
 
-from media import models3d
+from media import model_checks, models3d
 from media.errors import MediaError
 from media.models3d import make_model_derivatives, probe_model
 from media.store import MediaStore
@@ -325,7 +325,7 @@ def test_zip_bomb_by_ratio_is_refused(tmp_path):
 
 
 def test_zip_bomb_by_total_size_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(models3d, "ZIP_MAX_TOTAL", 1_000_000)
+    monkeypatch.setattr(model_checks, "ZIP_MAX_TOTAL", 1_000_000)
     rng = np.random.default_rng(0)
     bundle = tmp_path / "big.zip"
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_STORED) as archive:
