@@ -66,7 +66,7 @@ def companion_track(media_path: Path, path: Path) -> Track:
 
 def _caption_problem(path: Path) -> str | None:
     """The reason a caption file cannot be used (its line number included), or None."""
-    from media.av import read_captions
+    from media.captions import read_captions
 
     try:
         cues = read_captions(path)

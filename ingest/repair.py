@@ -186,7 +186,7 @@ def _repair_one(runtime: Any, entry: Damage, assets: list[Asset]) -> None:
 
 
 def _repair_track(store: MediaStore, entry: Damage, assets: list[Asset]) -> None:
-    from media.av import read_captions, to_webvtt
+    from media.captions import read_captions, to_webvtt
     from media.store import atomic_path
 
     track = next(a for a in assets if a.sha256 == entry.sha256 and a.kind == entry.kind)

@@ -9,7 +9,8 @@ from ingest.grouping import Track, companion_track
 from ingest.handlers import AssetFacts, Companion, MediaFile
 from ingest.hookspecs import MediaKind, hookimpl
 from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
-from media.av import Cue, cue_plain_text, make_audio_derivatives, make_video_derivatives, read_captions, to_webvtt
+from media.av import make_audio_derivatives, make_video_derivatives
+from media.captions import Cue, cue_plain_text, read_captions, to_webvtt
 from media.errors import MediaError
 from media.store import MediaStore, atomic_path
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from media.av import (Cue, make_audio_derivatives, make_video_derivatives, probe_av, read_captions,
-                      to_webvtt, ffmpeg_exe)
+from media.av import ffmpeg_exe, make_audio_derivatives, make_video_derivatives, probe_av
+from media.captions import Cue, read_captions, to_webvtt
 from media.errors import MediaError
 
 
