@@ -46,9 +46,15 @@ def create() -> Response:
         return _refused(exc.status, exc.problems)
     except PermissionDenied as exc:
         return _refused(403, [str(exc)])
+    response = _accepted(job_id)
+    response.headers["Location"] = response.json["url"]
+    return response
+
+
+def _accepted(job_id: int) -> Response:
+    """202: the job is queued; its state is at the URL given."""
     response = jsonify(id=job_id, url=f"{base_url()}{bp.url_prefix}/{job_id}")
     response.status_code = 202
-    response.headers["Location"] = f"{base_url()}{bp.url_prefix}/{job_id}"
     return response
 
 
@@ -74,6 +80,4 @@ def retry(job_id: int) -> Response:
         return _refused(exc.status, exc.problems)
     except PermissionDenied as exc:
         return _refused(403, [str(exc)])
-    response = jsonify(id=job_id, url=f"{base_url()}{bp.url_prefix}/{job_id}")
-    response.status_code = 202
-    return response
+    return _accepted(job_id)
