@@ -24,11 +24,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from exhibits import audit
 from exhibits.identity import Identity, PermissionDenied
-from exhibits.models import Item, Job, Museum, utcnow
+from exhibits.models import Asset, Item, Job, Museum, utcnow
 from exhibits.uploads import Upload, UploadError, Uploads
 from ingest.batch import BatchReport, FileResult, IngestError, check_places, ingest_batch, records_from_paths
 from ingest.detect import detect
@@ -424,6 +424,7 @@ def _run_claimed(runtime: Any, job_id: int, worker: str, workspace: Path, lease:
     with runtime.db.session() as session:
         job = session.get(Job, job_id)
         payload, attempts, previous, kind = dict(job.payload), job.attempts, list(job.files), job.kind
+        submitted = job.created
     if attempts > MAX_ATTEMPTS:
         return _finish(runtime, job_id, worker, "failed", previous, clock,
                        error=f"a worker stopped during this job {attempts - 1} times; nothing of it is visible; retry it when the cause is fixed")
@@ -461,13 +462,31 @@ def _run_claimed(runtime: Any, job_id: int, worker: str, workspace: Path, lease:
             entry = _public(result, base, staged)
             key = _key(entry)
             old = results.get(key)
-            if not (entry["status"] == "unchanged" and old and old["status"] == "ingested"):
-                results[key] = entry
+            if entry["status"] == "unchanged" and old and old["status"] == "ingested":
+                continue  # an earlier attempt of this job ingested it and recorded so
+            if entry["status"] == "unchanged" and attempts > 1 and _written_since(runtime, entry, submitted):
+                entry["status"] = "ingested"  # an earlier attempt wrote it, then its worker died before recording it
+            results[key] = entry
             _save(runtime, job_id, worker, results)
     except (MetadataError, IngestError) as exc:
         return _finish(runtime, job_id, worker, "failed", list(results.values()), clock, error=str(exc))
     missing = [{"item": m.id, "publication": m.publication, "row": m.row} for m in report.missing]
     return _finish(runtime, job_id, worker, "done", list(results.values()), clock, report={"missing": missing})
+
+
+def _written_since(runtime: Any, entry: dict[str, Any], submitted: datetime) -> bool:
+    """Whether the entry's item got its media after the job was submitted, i.e. from this job."""
+    if entry.get("item") is None:
+        return False
+    with runtime.db.session() as session:
+        created = session.scalar(select(func.max(Asset.created)).where(Asset.item_id == entry["item"]))
+    if created is None:
+        return False
+    if created.tzinfo is None:  # SQLite keeps no zone; the catalogue writes UTC
+        created = created.replace(tzinfo=timezone.utc)
+    if submitted.tzinfo is None:
+        submitted = submitted.replace(tzinfo=timezone.utc)
+    return created >= submitted
 
 
 def _key(entry: dict[str, Any]) -> str:

@@ -164,6 +164,27 @@ def test_a_job_runs_once_however_often_it_is_delivered(museum_runtime, store, tm
         assert session.scalar(select(func.count()).select_from(Asset)) == 1
 
 
+def test_a_file_written_by_a_killed_attempt_is_reported_ingested_not_unchanged(museum_runtime, store, tmp_path):
+    """The worker died between committing an item and recording it in the job: the take-over must not call it unchanged."""
+    old_bytes = photo(tmp_path, "old.jpg", 200, 200)
+    queue = Queue()
+    first = jobs.submit(museum_runtime, ALICE, [put(store, ALICE, "old.jpg", old_bytes).id], None, "copper", "mirrors", queue)
+    assert jobs.run(museum_runtime, first) == "done"
+    again = put(store, ALICE, "old.jpg", old_bytes)  # ingested before this job: it stays unchanged
+    new = put(store, ALICE, "ding.jpg", photo(tmp_path, "ding.jpg"))
+    job_id = jobs.submit(museum_runtime, ALICE, [again.id, new.id], None, "copper", "mirrors", queue)
+    assert jobs.run(museum_runtime, job_id, worker="host:1") == "done"
+    with museum_runtime.db.session() as session:  # as if host:1 died after the items' commits, before its records
+        job = session.get(Job, job_id)
+        job.state, job.files, job.progress, job.worker, job.lease_until, job.finished = "running", [], 0, "host:1", utcnow(), None
+    later = utcnow() + jobs.LEASE + timedelta(seconds=1)
+    assert jobs.run(museum_runtime, job_id, worker="host:2", clock=lambda: later) == "done"
+    with museum_runtime.db.session() as session:
+        job = session.get(Job, job_id)
+        assert job.attempts == 2
+        assert {f["file"]: f["status"] for f in job.files} == {"old.jpg": "unchanged", "ding.jpg": "ingested"}
+
+
 def test_recover_requeues_the_job_of_a_dead_local_worker_and_gives_up_after_three_deaths(museum_runtime, store, tmp_path):
     upload = put(store, ALICE, "ding.jpg", photo(tmp_path, "ding.jpg"))
     queue = Queue()
