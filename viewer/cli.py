@@ -197,7 +197,7 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
         "--threads", "8", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
-        WSGI_APP,
+        "--config", "python:viewer.gunicorn_hooks", WSGI_APP,
     ]
     err.print(f"Serving on http://{host}:{port} with {workers} workers")
     from exhibits.settings import Settings

@@ -234,7 +234,7 @@ _STALE_OFFERS = select(func.count()).select_from(Booking).where(
 #: their suspension at the venue, their claims on the activity that day (one booking per person per activity per
 #: day), their places in sessions overlapping this one, and whether offers of this session are past their time.
 _TARGET = (
-    select(Session.id, Session.starts, Session.ends, Session.state, Activity.id.label("activity_id"),
+    select(Session.id, Session.starts, Session.ends, Session.state, Session.remaining, Activity.id.label("activity_id"),
            Activity.venue_id, Activity.opens_days_before, Activity.opens_at, Activity.closes_hours_before,
            Activity.per_booking, Activity.min_age, Activity.max_age, Activity.waitlist,
            _SUSPENDED.label("suspended_until"), _CLAIMED.label("claimed"), _OVERLAPPING.label("overlapping"),
@@ -283,6 +283,12 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
         if target.overlapping:
             raise Refused("overlap")
         connection.rollback()
+        if target.remaining < len(request.people) and not target.stale_offers \
+                and not (target.waitlist and request.waitlist):
+            # Sold out when read, and places only come back through an expired offer (none is due), a
+            # cancellation or more capacity: answering "full" now is what the write would say an instant
+            # earlier, and the release-time rush's refusals do not queue for the write lock.
+            raise Refused("full")
         try:
             return _write_booking(db, connection, keys, request, target, hashes, now)
         except IntegrityError:
@@ -333,13 +339,12 @@ def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRe
         connection.execute(_INSERT_AUDIT, {
             "at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
             "details": {"session_id": target.id, "size": size}})
-        booking = Booking(id=booking_id, **values)
-        if booking.email:
+        if request.email:
             with OrmSession(bind=connection, expire_on_commit=False) as session:
                 stored = session.get(Booking, booking_id)
                 mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
                 session.flush()
-    return Booked(booking, keys.signer.manage_token(booking.code))
+    return Booked(Booking(id=booking_id, **values), keys.signer.manage_token(values["code"]))
 
 
 @contextmanager

@@ -50,3 +50,29 @@ def test_ticket_codes_are_16_crockford_characters_of_80_random_bits():
     # every position takes every character: the 80 bits are spread over all 16 characters
     for position in range(CODE_CHARS):
         assert len({c[position] for c in codes}) == len(ALPHABET), position
+
+
+def test_a_sold_out_session_refuses_without_queueing_for_the_write_lock(museum_runtime, tmp_path, monkeypatch):
+    from sqlalchemy import update
+
+    from exhibits.bookings.models import Session
+
+    load(museum_runtime, tmp_path)
+    session_id = first_session(museum_runtime)
+    db, keys = museum_runtime.db, service.Keys.from_secret("test-secret")
+    with db.session() as s:
+        s.execute(update(Session).where(Session.id == session_id).values(remaining=0))
+    taken = []
+    real = type(db).writing
+    monkeypatch.setattr(type(db), "writing", lambda self: taken.append(1) or real(self))
+    first, second = people(2)
+    try:
+        service.book(db, keys, service.parse_request(booking_body(session_id, first, waitlist=False)))
+    except service.Refused as refused:
+        assert refused.code == "full"
+    else:
+        raise AssertionError("a sold-out session took a booking")
+    assert taken == []
+    # with the waiting list asked for, the write runs (and writes the waiting-list entry)
+    booked = service.book(db, keys, service.parse_request(booking_body(session_id, second)))
+    assert taken and booked.booking.status == "waitlisted"
