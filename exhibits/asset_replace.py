@@ -3,7 +3,7 @@
 Two steps, so the public never sees a broken image:
 
 1. :func:`request_replace` (the curator's request): checks the permission, sniffs the new file's
-   content with ``ingest.detect`` (the same sniffer ingest uses) and refuses another kind than the
+   content with ``media.detect`` (the same sniffer ingest uses) and refuses another kind than the
    asset's, stores the new original in the media store and queues a ``replace`` job.
 2. The job (``ingest.replace_job``, run by ``jinshi worker``) builds the derivatives through the
    kind's media handler, then :func:`switch_asset` points the asset row at the new original in one
@@ -28,6 +28,7 @@ from exhibits.accounts_models import ItemRevision
 from exhibits.curation import CurationError, NotFound, Runtime, get_item
 from exhibits.identity import Identity, require_museum
 from exhibits.models import Asset, Item, Job
+from media.detect import detect
 
 #: Asset kinds a curator may replace from the edit form (captions and companions come with their media).
 REPLACEABLE = ("image", "model", "video", "audio")
@@ -60,8 +61,6 @@ def _asset_of(item: Item, asset_id: int) -> Asset:
 def request_replace(runtime: Runtime, identity: Identity, item_id: str, asset_id: int, filename: str,
                     source: Path, enqueue: Enqueue) -> int:
     """Check and store ``source`` as the new original of an asset and queue the job; returns the job id."""
-    from ingest.detect import detect  # the one content sniffer (ingest depends on exhibits, not the reverse)
-
     name = safe_name(filename)
     with runtime.db.session() as session:
         item = get_item(session, identity, item_id)

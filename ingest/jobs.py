@@ -31,8 +31,8 @@ from exhibits.identity import Identity, PermissionDenied
 from exhibits.models import Asset, Item, Job, Museum, utcnow
 from exhibits.uploads import Upload, UploadError, Uploads
 from ingest.batch import BatchReport, FileResult, IngestError, check_places, ingest_batch, records_from_paths
-from ingest.detect import detect
 from ingest.metadata import ItemRecord, MetadataError, read_metadata
+from media.detect import detect
 
 log = logging.getLogger(__name__)
 

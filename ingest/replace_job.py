@@ -16,8 +16,8 @@ from typing import Any
 from exhibits.asset_replace import switch_asset
 from exhibits.curation import CurationError, NotFound
 from exhibits.identity import Identity, PermissionDenied
-from ingest.detect import detect
 from ingest.handlers import MediaFile, handler_for
+from media.detect import detect
 from media.errors import MediaError
 
 log = logging.getLogger(__name__)
