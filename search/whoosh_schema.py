@@ -68,8 +68,10 @@ class UnigramText(TEXT):
             else:
                 found.append(pos)
             pos += 1
+        from search.whoosh_segment import positions_encoder
+
         boost = self.format.field_boost
-        encode = self.format.encode
+        encode = positions_encoder(self.format)
         for text, positions in poses.items():  # what Positions.word_values yields, in the same order
             yield text.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions)
 
