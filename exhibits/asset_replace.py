@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exhibits import audit
@@ -134,12 +134,17 @@ def switch_asset(session: Session, identity: Identity, payload: dict[str, Any], 
 
 
 def replacements(session: Session, identity: Identity, item_id: str) -> dict[int, dict[str, Any]]:
-    """The latest replace job of each asset of an item that is not done: pending or failed (for the edit page)."""
+    """The latest replace job of each asset of an item that is not done: pending or failed (for the edit page).
+
+    One query over every replace job of the item, however many jobs other items have."""
     get_item(session, identity, item_id)
-    rows = session.scalars(select(Job).where(Job.kind == KIND).order_by(Job.id.desc()).limit(500))
-    latest: dict[int, dict[str, Any]] = {}
-    for job in rows:
-        if job.payload.get("item") != item_id or job.payload.get("asset") in latest:
-            continue
-        latest[job.payload["asset"]] = {"state": job.state, "filename": job.payload.get("filename"), "error": job.error}
-    return {asset: entry for asset, entry in latest.items() if entry["state"] != "done"}
+    asset = Job.payload["asset"].as_integer()
+    latest = select(func.max(Job.id)).where(*of_item(item_id)).group_by(asset)
+    rows = session.scalars(select(Job).where(Job.id.in_(latest), Job.state != "done"))
+    return {job.payload["asset"]: {"state": job.state, "filename": job.payload.get("filename"), "error": job.error}
+            for job in rows}
+
+
+def of_item(item_id: str) -> tuple:
+    """The SQL conditions "a replace job of this item" (the item is in the job's JSON payload)."""
+    return Job.kind == KIND, Job.payload["item"].as_string() == item_id
