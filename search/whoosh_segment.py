@@ -55,10 +55,26 @@ def positions_encoder(fmt):
     return _encode_positions if type(fmt) is formats.Positions else fmt.encode
 
 
-def _fast_indexer(field):
-    """A function ``value -> [(btext, freq, weight, vbytes)]`` equal to ``field.index(value)`` for a
-    text field that splits on white space only; None for other fields."""
-    if type(field) is not TEXT and not (isinstance(field, TEXT) and type(field).index is TEXT.index):
+def add_posting(terms: dict, key, docnum: int, weight: float, vbytes: bytes) -> None:
+    """One posting into ``terms`` (term -> docnums, weights, values), as the indexers below do inline."""
+    entry = terms.get(key)
+    if entry is None:
+        terms[key] = (array("I", (docnum,)), array("d", (weight,)), [vbytes])
+    else:
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(vbytes)
+
+
+def _indexer(field):
+    """A function ``(value, terms, docnum) -> length`` that adds the value's postings to ``terms`` (keyed
+    by the term as str: UTF-8 keeps the code points' order, so sorting either sorts both) and returns the
+    field length Whoosh records, the same as ``field.index(value)`` would. None when only
+    ``field.index`` knows how (see :func:`_generic_indexer`)."""
+    into = getattr(field, "index_into", None)  # search.whoosh_schema.UnigramText
+    if into is not None:
+        return into
+    if type(field) is not TEXT:
         return None
     analyzer = field.analyzer
     if type(analyzer) is not RegexTokenizer or analyzer.expression.pattern != _WHITESPACE_TOKEN or analyzer.gaps:
@@ -67,30 +83,58 @@ def _fast_indexer(field):
     boost = fmt.field_boost
     split = re.compile(_WHITESPACE_TOKEN).findall
     if type(fmt) is formats.Positions:
-        encode = positions_encoder(fmt)
-
-        def positions(value: str):
+        def positions(value: str, terms: dict, docnum: int) -> int:
             poses: dict[str, list[int]] = {}
-            for pos, text in enumerate(split(value)):
+            words = split(value)
+            for pos, text in enumerate(words):
                 found = poses.get(text)
                 if found is None:
                     poses[text] = [pos]
                 else:
                     found.append(pos)
-            return [(text.encode("utf-8"), len(p), float(len(p)) * boost, encode(p)) for text, p in poses.items()]
+            for text, at in poses.items():
+                entry = terms.get(text)
+                vbytes = _encode_positions(at)
+                if entry is None:
+                    terms[text] = (array("I", (docnum,)), array("d", (float(len(at)) * boost,)), [vbytes])
+                else:
+                    entry[0].append(docnum)
+                    entry[1].append(float(len(at)) * boost)
+                    entry[2].append(vbytes)
+            return len(words)
 
         return positions
     if type(fmt) is formats.Frequency:
         from whoosh.system import pack_uint
 
-        def frequency(value: str):
+        counts = [pack_uint(n) for n in range(256)]
+
+        def frequency(value: str, terms: dict, docnum: int) -> int:
             freqs: dict[str, int] = {}
-            for text in split(value):
+            words = split(value)
+            for text in words:
                 freqs[text] = freqs.get(text, 0) + 1
-            return [(text.encode("utf-8"), n, float(n) * boost, pack_uint(n)) for text, n in freqs.items()]
+            for text, n in freqs.items():
+                add_posting(terms, text, docnum, float(n) * boost, counts[n] if n < 256 else pack_uint(n))
+            return len(words)
 
         return frequency
     return None
+
+
+def _generic_indexer(field):
+    """``field.index`` in the shape of :func:`_indexer`'s functions (terms keyed by bytes)."""
+    index, scorable = field.index, field.scorable
+
+    def generic(value, terms: dict, docnum: int) -> int:
+        length = 0
+        for tbytes, freq, weight, vbytes in index(value):
+            if scorable:
+                length += freq
+            add_posting(terms, tbytes, docnum, weight, vbytes or _EMPTY)
+        return length
+
+    return generic
 
 
 class FastSegmentWriter:
@@ -101,21 +145,23 @@ class FastSegmentWriter:
     def __init__(self, ix) -> None:
         self._writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=1)  # its pool stays empty
         self._schema = self._writer.schema
-        self._fields: dict[str, tuple[Any, Any, bool, Any]] = {}
+        self._fields: dict[str, tuple[Any, Any, Any]] = {}
         for name, field in self._schema.items():
             if field.separate_spelling() or field.vector:
                 raise ValueError(f"field {name!r}: spelling and term vectors are not supported here")
-            self._fields[name] = (field, _fast_indexer(field) or field.index, field.scorable, field.column_type)
-        self._terms: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
-        self.postings = 0
+            indexer = (_indexer(field) or _generic_indexer(field)) if field.indexed else None
+            self._fields[name] = (field, indexer, field.column_type)
+        self._terms: dict[str, dict[str | bytes, tuple[array, array, list[bytes]]]] = {}
+        self._words = 0
 
     @property
     def doc_count(self) -> int:
         return self._writer.docnum
 
     def full(self) -> bool:
-        """Whether the postings kept in memory reached :data:`MAX_POSTINGS`."""
-        return self.postings >= MAX_POSTINGS
+        """Whether the postings kept in memory reached about :data:`MAX_POSTINGS` (counted as the
+        indexed words: a little more than the postings, as a word repeated in a field is one)."""
+        return self._words >= MAX_POSTINGS
 
     def add_document(self, **fields: Any) -> None:
         writer = self._writer
@@ -125,30 +171,22 @@ class FastSegmentWriter:
         for name in names:
             if name not in self._fields:
                 raise ValueError(f"no field named {name!r} in the schema")  # also refuses Whoosh's "_boost" keys
-        added = 0
         perdoc.start_doc(docnum)
         try:
             for name in names:
                 value = fields[name]
                 if value is None:
                     continue
-                field, index, scorable, column = self._fields[name]
+                field, indexer, column = self._fields[name]
                 length = 0
-                if field.indexed:
+                if indexer is not None:
                     terms = self._terms.get(name)
                     if terms is None:
                         terms = self._terms[name] = {}
-                    for tbytes, freq, weight, vbytes in index(value):
-                        if scorable:
-                            length += freq
-                        entry = terms.get(tbytes)
-                        if entry is None:
-                            terms[tbytes] = (array("I", (docnum,)), array("d", (weight,)), [vbytes or _EMPTY])
-                        else:
-                            entry[0].append(docnum)
-                            entry[1].append(weight)
-                            entry[2].append(vbytes or _EMPTY)
-                        added += 1
+                    length = indexer(value, terms, docnum)
+                    self._words += length or 1
+                    if not field.scorable:
+                        length = 0
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 if column:
                     perdoc.add_column_value(name, column, field.to_column_value(value))
@@ -158,7 +196,6 @@ class FastSegmentWriter:
         perdoc.finish_doc()
         writer._added = True
         writer.docnum += 1
-        self.postings += added
 
     def finish(self):
         """Write the postings and close the segment's files; returns the segment (not yet committed)."""
@@ -171,9 +208,9 @@ class FastSegmentWriter:
                 terms = self._terms[name]
                 fieldwriter.start_field(name, self._schema[name])
                 field_lengths = _length_bytes(lengths, name, writer.docnum)
-                for tbytes in sorted(terms):
-                    fieldwriter.start_term(tbytes)
-                    _add_postings(fieldwriter._postwriter, *terms[tbytes], field_lengths)
+                for term in sorted(terms):
+                    fieldwriter.start_term(term.encode("utf-8") if isinstance(term, str) else term)
+                    _add_postings(fieldwriter._postwriter, *terms[term], field_lengths)
                     fieldwriter.finish_term()
                 fieldwriter.finish_field()
                 terms.clear()
