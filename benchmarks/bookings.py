@@ -21,9 +21,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import Server, jinshi, load, loadavg, percentile, server_env  # noqa: E402
 from exhibits.bookings.documents import check_character  # noqa: E402
 
 ACTIVITIES = """\
@@ -63,16 +61,6 @@ venues:
 def resident(n: int) -> str:
     first = f"3407021990{1 + n // 28000 % 12:02d}{1 + n // 1000 % 28:02d}{n % 1000:03d}"
     return first + check_character(first)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def run(port: int, bodies: list[dict], concurrency: int) -> tuple[list[float], Counter, float]:
@@ -115,26 +103,6 @@ def run(port: int, bodies: list[dict], concurrency: int) -> tuple[list[float], C
     return latencies, statuses, time.perf_counter() - began
 
 
-def server_cpu(pid: int) -> float:
-    """CPU seconds used so far by the server: gunicorn's master and its workers."""
-    import psutil
-
-    total = 0.0
-    root = psutil.Process(pid)
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, default=50)
@@ -145,28 +113,13 @@ def main() -> None:
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="jinshi-bench-bookings-"))
-    env = dict(os.environ, JINSHI_HOME=str(home), JINSHI_RATE_LIMITS="off", JINSHI_SECRET_KEY="bench",
-               PYTHONPATH=str(ROOT))
-    if args.database_url:
-        env["JINSHI_DATABASE_URL"] = args.database_url
+    env = server_env(home, JINSHI_SECRET_KEY="bench", JINSHI_DATABASE_URL=args.database_url)
     (home / "activities.yaml").write_text(ACTIVITIES.format(capacity=args.capacity), encoding="utf-8")
-    jinshi = [sys.executable, "-c", "from viewer.cli import main; main()"]
-    subprocess.run(jinshi + ["activities", "load", str(home / "activities.yaml")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    port = free_port()
-    server = subprocess.Popen(jinshi + ["serve", "--port", str(port), "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    jinshi(env, "activities", "load", str(home / "activities.yaml"))
+    server = Server(home, args.workers, env=env)
+    port = server.port
     try:
-        for _ in range(600):
-            try:
-                conn = HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/activities")
-                sessions = json.loads(conn.getresponse().read())
-                break
-            except (OSError, ValueError):
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
+        server.start(ready="/api/activities")
 
         def sessions_of(slug: str) -> list[dict]:
             conn = HTTPConnection("127.0.0.1", port, timeout=30)
@@ -193,30 +146,29 @@ def main() -> None:
             person += 1
         scenarios.append(("spread (100 sessions × 20 places)", spread_bodies, {s["id"]: 20 for s in spread}))
         for name, bodies, capacities in scenarios:
-            cpu_before, client_before, load_before = server_cpu(server.pid), time.process_time(), os.getloadavg()[0]
+            cpu_before, client_before, load_before = server.cpu(), time.process_time(), load()
             latencies, statuses, wall = run(port, bodies, args.concurrency)
-            cpu = server_cpu(server.pid) - cpu_before
+            cpu = server.cpu() - cpu_before
             client = time.process_time() - client_before
             confirmed = sum(n for s, n in statuses.items() if s.endswith("confirmed"))
             after = {s["id"]: s for s in sessions_of("rush") + sessions_of("spread")}
             oversold = sum(max(0, (capacities[sid] - after[sid]["remaining"]) - capacities[sid]) for sid in capacities)
             booked = sum(capacities[sid] - after[sid]["remaining"] for sid in capacities)
             print(f"\n{name}: {len(bodies)} requests in {wall:.1f} s")
-            rate, p95 = len(bodies) / wall, pct(latencies, .95)
+            rate, p95 = len(bodies) / wall, percentile(latencies, .95) * 1000
             print(f"  {rate:.0f} requests/s (target ≥ 200: {'ok' if rate >= 200 else 'MISSED'}), "
                   f"{confirmed / wall:.0f} confirmed bookings/s")
-            print(f"  latency p50 {pct(latencies, .5):.0f} ms, p95 {p95:.0f} ms (target ≤ 100: "
+            print(f"  latency p50 {percentile(latencies, .5) * 1000:.0f} ms, p95 {p95:.0f} ms (target ≤ 100: "
                   f"{'ok' if p95 <= 100 else 'MISSED'}), max {max(latencies) * 1000:.0f} ms")
             print(f"  CPU: server {cpu:.1f} s ({cpu / len(bodies) * 1000:.1f} ms a request, so at most "
                   f"{len(bodies) / cpu * (os.cpu_count() or 1):.0f} requests/s on {os.cpu_count()} idle cores); "
-                  f"client {client:.1f} s; load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
+                  f"client {client:.1f} s; load average {load_before:.1f} → {load():.1f}")
             print(f"  statuses {dict(statuses)}")
             print(f"  confirmed {confirmed}, places taken {booked}, capacity {sum(capacities.values())}, "
                   f"remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}, oversold {oversold}")
         print(f"\nload average after {loadavg()}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
         shutil.rmtree(home, ignore_errors=True)
 
 
