@@ -104,6 +104,7 @@ def add_words(words) -> bool:
             _analyze_short.cache_clear()
             _search_words.cache_clear()
             _words.cache_clear()
+            _title_pinyin.cache_clear()
     return new
 
 
@@ -283,8 +284,13 @@ def pinyin_tokens(text: str) -> list[str]:
     """Pinyin tokens of the Chinese words in ``text`` (for titles)."""
     if not text or not has_han(text):
         return []
-    _init()
+    return list(_title_pinyin(text))
 
+
+@lru_cache(maxsize=64)
+def _title_pinyin(text: str) -> tuple[str, ...]:
+    # a document's title is read twice (its pinyin field and its sort key)
+    _init()
     out: list[str] = []
     for match in _RUN.finditer(to_simplified(text)):
         han = match.group(1)
@@ -298,7 +304,7 @@ def pinyin_tokens(text: str) -> list[str]:
             if len(syllables) > 1:
                 out.append("".join(syllables))
                 out.append("".join(s[0] for s in syllables))
-    return out
+    return tuple(out)
 
 
 def pinyin_query_token(word: str) -> str | None:
