@@ -28,7 +28,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import Server, children_cpu, jinshi, load, loadavg, percentile, server_env  # noqa: E402
 from exhibits.bookings.documents import check_character  # noqa: E402
 
 ACTIVITIES = """\
@@ -69,16 +69,6 @@ venues:
 def resident(n: int) -> str:
     first = f"3407021990{1 + n // 28000 % 12:02d}{1 + n // 1000 % 28:02d}{n % 1000:03d}"
     return first + check_character(first)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 #: People of the reserve bodies that keep wrk's connections busy to the end (unlike any of the measured ones).
@@ -115,11 +105,25 @@ def run_wrk(port: int, bodies: list[dict], concurrency: int, workdir: Path) -> t
     return result, statuses, wall
 
 
+def booked_in_database(database_url: str, capacities: dict[int, int]) -> tuple[int, int]:
+    """Places held by confirmed bookings of these sessions and how many places over capacity, counted in the
+    catalogue itself."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT session_id, SUM(size) FROM booking WHERE status IN ('confirmed', 'offered') GROUP BY session_id"))
+        held = {sid: n for sid, n in rows if sid in capacities}
+    engine.dispose()
+    return sum(held.values()), sum(max(0, n - capacities[sid]) for sid, n in held.items())
+
+
 def run(port: int, bodies: list[dict], concurrency: int) -> tuple[list[float], Counter, float]:
     latencies: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
-    queue = [(i, json.dumps(b).encode()) for i, b in enumerate(bodies)]
+    queue = [(i, json.dumps(b).encode()) for i, b in enumerate(bodies)]  # built before the clock starts
     queue.reverse()
 
     def worker() -> None:
@@ -155,40 +159,6 @@ def run(port: int, bodies: list[dict], concurrency: int) -> tuple[list[float], C
     return latencies, statuses, time.perf_counter() - began
 
 
-def server_cpu(pid: int) -> float:
-    """CPU seconds used so far by the server: gunicorn's master and its workers."""
-    import psutil
-
-    total = 0.0
-    root = psutil.Process(pid)
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
-
-
-def booked_in_database(database_url: str, capacities: dict[int, int]) -> tuple[int, int]:
-    """Places held by confirmed bookings of these sessions and how many sessions hold more than their capacity,
-    counted in the catalogue itself."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT session_id, SUM(size) FROM booking WHERE status IN ('confirmed', 'offered') GROUP BY session_id"))
-        held = {sid: n for sid, n in rows if sid in capacities}
-    engine.dispose()
-    return sum(held.values()), sum(max(0, n - capacities[sid]) for sid, n in held.items())
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, default=50)
@@ -201,29 +171,14 @@ def main() -> None:
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="jinshi-bench-bookings-"))
-    env = dict(os.environ, JINSHI_HOME=str(home), JINSHI_RATE_LIMITS="off", JINSHI_SECRET_KEY="bench",
-               PYTHONPATH=str(ROOT))
-    if args.database_url:
-        env["JINSHI_DATABASE_URL"] = args.database_url
+    env = server_env(home, JINSHI_SECRET_KEY="bench", JINSHI_DATABASE_URL=args.database_url)
     database_url = args.database_url or f"sqlite:///{home / 'catalogue.sqlite3'}"
     (home / "activities.yaml").write_text(ACTIVITIES.format(capacity=args.capacity), encoding="utf-8")
-    jinshi = [sys.executable, "-c", "from viewer.cli import main; main()"]
-    subprocess.run(jinshi + ["activities", "load", str(home / "activities.yaml")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    port = free_port()
-    server = subprocess.Popen(jinshi + ["serve", "--port", str(port), "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    jinshi(env, "activities", "load", str(home / "activities.yaml"))
+    server = Server(home, args.workers, env=env)
+    port = server.port
     try:
-        for _ in range(600):
-            try:
-                conn = HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/activities")
-                sessions = json.loads(conn.getresponse().read())
-                break
-            except (OSError, ValueError):
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
+        server.start(ready="/api/activities")
 
         def sessions_of(slug: str) -> list[dict]:
             conn = HTTPConnection("127.0.0.1", port, timeout=30)
@@ -232,7 +187,7 @@ def main() -> None:
 
         rush = sessions_of("rush")
         spread = sessions_of("spread")[:100]
-        print(f"client {args.client}, gunicorn {args.workers} workers, database {args.database_url or 'SQLite (WAL)'}, "
+        print(f"client {args.client}, gunicorn {args.workers} workers × 8 threads, database {args.database_url or 'SQLite (WAL)'}, "
               f"concurrency {args.concurrency}, {os.cpu_count()} cores, load average before {loadavg()}")
         person = 0
         scenarios = []
@@ -250,16 +205,18 @@ def main() -> None:
             person += 1
         scenarios.append(("spread (100 sessions × 20 places)", spread_bodies, {s["id"]: 20 for s in spread}))
         for name, bodies, capacities in scenarios:
-            cpu_before, client_before, load_before = server_cpu(server.pid), time.process_time(), os.getloadavg()[0]
-            client_children = sum(os.times()[2:4])
+            cpu_before, client_before, load_before = server.cpu(), time.process_time(), load()
+            children_before = children_cpu()
             if args.client == "wrk":
                 result, statuses, wall = run_wrk(port, bodies, args.concurrency, home)
                 p50, p95, top = result["p50_us"] / 1000, result["p95_us"] / 1000, result["max_us"] / 1000
+                client = children_cpu() - children_before
             else:
                 latencies, statuses, wall = run(port, bodies, args.concurrency)
-                p50, p95, top = pct(latencies, .5), pct(latencies, .95), max(latencies) * 1000
-            cpu = server_cpu(server.pid) - cpu_before
-            client = (sum(os.times()[2:4]) - client_children) if args.client == "wrk" else time.process_time() - client_before
+                p50, p95 = percentile(latencies, .5) * 1000, percentile(latencies, .95) * 1000
+                top = max(latencies) * 1000
+                client = time.process_time() - client_before
+            cpu = server.cpu() - cpu_before
             confirmed = sum(n for s, n in statuses.items() if s.endswith("confirmed"))
             after = {s["id"]: s for s in sessions_of("rush") + sessions_of("spread")}
             booked, oversold = booked_in_database(database_url, capacities)
@@ -271,14 +228,13 @@ def main() -> None:
                   f"{'ok' if p95 <= 100 else 'MISSED'}), max {top:.0f} ms")
             print(f"  CPU: server {cpu:.1f} s ({cpu / len(bodies) * 1000:.1f} ms a request, so at most "
                   f"{len(bodies) / cpu * (os.cpu_count() or 1):.0f} requests/s on {os.cpu_count()} idle cores); "
-                  f"client {client:.1f} s; load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
+                  f"client {client:.1f} s; load average {load_before:.1f} → {load():.1f}")
             print(f"  statuses {dict(statuses)}")
             print(f"  confirmed answers {confirmed}, places held in the database {booked}, capacity {sum(capacities.values())}, "
                   f"remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}, oversold {oversold}")
         print(f"\nload average after {loadavg()}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
         shutil.rmtree(home, ignore_errors=True)
 
 

@@ -18,11 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -30,19 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import psutil  # noqa: E402
 from oaipmh_scythe import Scythe  # noqa: E402
 from oaipmh_scythe.config import HTTPConfig  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
+from benchmarks.support import MATERIALS, OBJECTS, PERIODS, MemorySampler, Server  # noqa: E402
 from exhibits.db import Database, upgrade  # noqa: E402
 from exhibits.models import Change, Hall, Item, Museum  # noqa: E402
 from exhibits.settings import Settings  # noqa: E402
-
-MATERIALS = [("青铜", "bronze"), ("瓷", "porcelain"), ("玉", "jade"), ("纸本", "paper"), ("木", "wood"), ("银", "silver")]
-OBJECTS = [("鼎", "ding"), ("铜镜", "mirror"), ("瓶", "vase"), ("山水图", "landscape"), ("印章", "seal"), ("剪纸", "paper-cut")]
-PERIODS = [("商", "Shang", -1600, -1046), ("西汉", "Western Han", -206, 8), ("唐", "Tang", 618, 907), ("明", "Ming", 1368, 1644),
-           ("清", "Qing", 1644, 1911)]
 
 
 def fill(db: Database, count: int) -> None:
@@ -84,47 +76,6 @@ def fill(db: Database, count: int) -> None:
             session.execute(insert(Change), changes)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class MemorySampler(threading.Thread):
-    """Resident memory of a process and its children, every 50 ms."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.process = psutil.Process(pid)
-        self.samples: list[tuple[float, int]] = []
-        self.running = True
-
-    def rss(self) -> int:
-        total = 0
-        for proc in [self.process, *self.process.children(recursive=True)]:
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
-
-    def cpu(self) -> float:
-        """CPU seconds of the server so far (master and workers)."""
-        total = 0.0
-        for proc in [self.process, *self.process.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-                total += times.user + times.system
-            except psutil.Error:
-                pass
-        return total
-
-    def run(self) -> None:
-        while self.running:
-            self.samples.append((time.perf_counter(), self.rss()))
-            time.sleep(0.05)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
@@ -142,34 +93,17 @@ def main() -> None:
     db.dispose()
     print(f"catalogue: {args.records} records written in {time.perf_counter() - began:.1f} s")
 
-    port = free_port()
-    env = {**os.environ, "JINSHI_HOME": str(home), "JINSHI_RATE_LIMITS": "off", "PYTHONPATH": str(ROOT)}
-    env.pop("JINSHI_BASE_URL", None)
-    env.pop("JINSHI_DATABASE_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--threads", "4", "--worker-class", "gthread", "--timeout", "120", "viewer.app:create_app(migrate=False)"],
-        env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    endpoint = f"http://127.0.0.1:{port}/oai"
+    server = Server(home, args.workers, threads=4, migrate=False)
+    endpoint = f"{server.base}/oai"
     try:
-        import httpx2
-
-        for _ in range(300):
-            try:
-                if httpx2.get(f"{endpoint}?verb=Identify", timeout=5).status_code == 200:
-                    break
-            except httpx2.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])
+        server.start(ready="/oai?verb=Identify")
         for _ in range(args.workers * 2):  # every worker has imported and opened the catalogue
-            httpx2.get(f"{endpoint}?verb=Identify", timeout=30)
-        sampler = MemorySampler(server.pid)
-        baseline = sampler.rss()
+            server.wait_until_up("/oai?verb=Identify")
+        sampler = MemorySampler(server)
+        baseline = server.rss()
         sampler.start()
         load_before = os.getloadavg()
-        cpu_before, client_before = sampler.cpu(), time.process_time()
+        cpu_before, client_before = server.cpu(), time.process_time()
         harvested = 0
         seen: set[str] = set()
         progress: list[tuple[float, int]] = []
@@ -181,13 +115,11 @@ def main() -> None:
                 if harvested % 1000 == 0:
                     progress.append((time.perf_counter(), harvested))
         elapsed = time.perf_counter() - started
-        server_cpu, client_cpu = sampler.cpu() - cpu_before, time.process_time() - client_before
-        sampler.running = False
-        sampler.join()
+        server_cpu, client_cpu = server.cpu() - cpu_before, time.process_time() - client_before
+        sampler.stop()
         load_after = os.getloadavg()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
 

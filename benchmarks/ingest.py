@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import children_cpu, remove_unless_kept  # noqa: E402
+
 
 def make_photo(path: str, width: int, height: int, orientation: int = 1) -> None:
     import pyvips
@@ -128,12 +130,6 @@ def write_records_csv(path: Path, count: int) -> None:
             ])
 
 
-def _children_cpu() -> float:
-    """CPU seconds of this process's finished children (the index's worker processes)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def ingest_records(csv_path: str, home: str, queue) -> None:
     os.environ["JINSHI_HOME"] = home
     for name in ("JINSHI_DATABASE_URL", "JINSHI_SEARCH_URL"):
@@ -148,11 +144,11 @@ def ingest_records(csv_path: str, home: str, queue) -> None:
     load_halls(runtime.db, halls)
     figures = {}
     for run in ("first", "again"):
-        start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+        start, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
         load = os.getloadavg()[0]
         statuses = [r.status for r in ingest_batch(runtime, metadata=Path(csv_path))]
         figures[run] = (len(statuses), time.perf_counter() - start, sorted(set(statuses)),
-                        time.process_time() - cpu, _children_cpu() - children, load, os.getloadavg()[0])
+                        time.process_time() - cpu, children_cpu() - children, load, os.getloadavg()[0])
     figures["indexed"] = runtime.index.count()
     runtime.close()
     queue.put(figures)
@@ -230,10 +226,7 @@ def main() -> None:
             path.unlink()
             shutil.rmtree(home, ignore_errors=True)
     finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        remove_unless_kept(work, args.keep)
 
 
 if __name__ == "__main__":

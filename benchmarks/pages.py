@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,12 +37,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from benchmarks.support import MATERIALS, OBJECTS, PERIODS, Server, percentile, server_env  # noqa: E402
+from benchmarks.support import jinshi as run_jinshi  # noqa: E402
 from exhibits.models import Asset, Hall, Item, Museum  # noqa: E402
 
-MATERIALS = [("青铜", "bronze"), ("瓷", "porcelain"), ("玉", "jade"), ("纸本", "paper"), ("木", "wood"), ("银", "silver")]
-OBJECTS = [("鼎", "ding"), ("铜镜", "mirror"), ("瓶", "vase"), ("山水图", "landscape"), ("印章", "seal"), ("剪纸", "paper-cut")]
-PERIODS = [("商", "Shang", -1600, -1046), ("西汉", "Western Han", -206, 8), ("唐", "Tang", 618, 907), ("明", "Ming", 1368, 1644),
-           ("清", "Qing", 1644, 1911)]
 HALL_ITEMS = 500
 FAST_3G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
 LCP_OBSERVER = """
@@ -55,19 +51,8 @@ new PerformanceObserver(function (list) {
 """
 
 
-def env_for(home: Path) -> dict[str, str]:
-    env = {**os.environ, "JINSHI_HOME": str(home), "JINSHI_RATE_LIMITS": "off", "PYTHONPATH": str(ROOT)}
-    for name in ("JINSHI_BASE_URL", "JINSHI_DATABASE_URL", "JINSHI_SEARCH_URL"):
-        env.pop(name, None)
-    return env
-
-
-JINSHI = str(Path(sys.executable).with_name("jinshi"))
-
-
 def jinshi(home: Path, *args: str) -> None:
-    subprocess.run([JINSHI, *args], env=env_for(home), cwd=str(ROOT), check=True,
-                   stdout=subprocess.DEVNULL)
+    run_jinshi(server_env(home), *args)
 
 
 def add_items(home: Path, count: int) -> None:
@@ -120,17 +105,6 @@ def add_items(home: Path, count: int) -> None:
     db.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def time_pages(base: str, pages: dict[str, str], rounds: int) -> dict[str, tuple[float, float, float, int]]:
     import httpx2 as httpx
 
@@ -146,7 +120,7 @@ def time_pages(base: str, pages: dict[str, str], rounds: int) -> dict[str, tuple
                 times.append((time.perf_counter() - began) * 1000)
                 assert answer.status_code == 200, (path, answer.status_code)
                 size = len(answer.content)
-            out[name] = (statistics.median(times), pct(times, 0.95), max(times), size)
+            out[name] = (statistics.median(times), percentile(times, 0.95), max(times), size)
     return out
 
 
@@ -197,21 +171,10 @@ def main() -> None:
     jinshi(home, "index", "rebuild")
     print(f"catalogue ready ({args.items} generated items, index rebuilt) after {time.perf_counter() - began:.0f} s")
 
-    port = free_port()
-    server = subprocess.Popen([JINSHI, "serve", "--port", str(port), "--workers", "2"],
-                              env=env_for(home), cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server = Server(home, 2)
+    base = server.base
     try:
-        import httpx2 as httpx
-
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
+        server.start()
         load_before = os.getloadavg()
         pages = {
             "home": "/",
@@ -229,8 +192,7 @@ def main() -> None:
             loads[name] = (first_load(base, path, ready, throttled=False), first_load(base, path, ready, throttled=True))
         load_after = os.getloadavg()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
         if not args.home and not args.keep:
             shutil.rmtree(home, ignore_errors=True)
 

@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from benchmarks.support import children_cpu, loadavg, percentile  # noqa: E402
+
 from search import analysis, query as qm  # noqa: E402
 from search.documents import FACET_FIELDS, index_fields  # noqa: E402
 
@@ -174,25 +176,15 @@ def peak_mb() -> tuple[float, float]:
     return me, kids
 
 
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def bench_whoosh(docs, total, workdir: Path, rounds: int, judged):
     from search.whoosh_backend import WhooshIndex
 
     path = workdir / "whoosh"
     index = WhooshIndex(path)
-    t0, cpu0, kids0 = time.perf_counter(), time.process_time(), _children_cpu()
+    t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children_cpu()
     count = index.rebuild(iter(docs), total=total)
     build = time.perf_counter() - t0
-    build_cpu = (time.process_time() - cpu0, _children_cpu() - kids0)
+    build_cpu = (time.process_time() - cpu0, children_cpu() - kids0)
     size = du(path)
     index.close()
     index = WhooshIndex(path)
@@ -391,16 +383,16 @@ def report(name, r, total):
               f"({r['count'] / (main_cpu + workers_cpu):,.0f} records per CPU-second; on {os.cpu_count()} idle CPUs "
               f"about {r['count'] / max(main_cpu, (main_cpu + workers_cpu) / (os.cpu_count() or 1)):,.0f} records/s)")
     print(f"index size on disk  {r['size'] / 2**20:>10.1f} MiB")
-    print(f"query latency       p50 {pct(all_lat, .5):.1f} ms   p95 {pct(all_lat, .95):.1f} ms   "
+    print(f"query latency       p50 {percentile(all_lat, .5):.1f} ms   p95 {percentile(all_lat, .95):.1f} ms   "
           f"max {max(all_lat):.1f} ms  (n={len(all_lat)}, facets computed on every query)")
     if r.get("cpu"):
-        print(f"query CPU           p50 {pct(r['cpu'], .5):.1f} ms   p95 {pct(r['cpu'], .95):.1f} ms   "
+        print(f"query CPU           p50 {percentile(r['cpu'], .5):.1f} ms   p95 {percentile(r['cpu'], .95):.1f} ms   "
               f"(CPU time of the same queries: the wall clock on an idle machine, less I/O waits)")
     for kind, values in r["lat"].items():
-        print(f"   {kind:<8} p50 {pct(values, .5):7.1f} ms   p95 {pct(values, .95):7.1f} ms")
+        print(f"   {kind:<8} p50 {percentile(values, .5):7.1f} ms   p95 {percentile(values, .95):7.1f} ms")
     subs = [x for k, v in r["lat"].items() if k != "zero" for x in v]
-    print(f"with {len(SUBSTRING_QUERIES)} single-character/substring queries (zh1, substr): p50 {pct(subs, .5):.1f} ms   "
-          f"p95 {pct(subs, .95):.1f} ms   max {max(subs):.1f} ms  (n={len(subs)}); zero-hit queries with their "
+    print(f"with {len(SUBSTRING_QUERIES)} single-character/substring queries (zh1, substr): p50 {percentile(subs, .5):.1f} ms   "
+          f"p95 {percentile(subs, .95):.1f} ms   max {max(subs):.1f} ms  (n={len(subs)}); zero-hit queries with their "
           f"suggestions (zero) are timed apart")
     if "cold" in r:
         print(f"first query (cold)  {r['cold'] * 1000:>10.0f} ms  (opens the index and reads its date, facet and length arrays)")
@@ -408,7 +400,7 @@ def report(name, r, total):
         print(f"7-prefix query      {r['prefixes'] * 1000:>10.1f} ms  (ab* OR bc* OR ... each expanding to at most {qm.MAX_EXPANSIONS} terms)")
     print(f"recall@10 (judged)  {r['recall']['all']:>10.3f}  ("
           + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items() if k != "all") + ")")
-    return pct(all_lat, .5), max(pct(all_lat, .95), pct(subs, .95))
+    return percentile(all_lat, .5), max(percentile(all_lat, .95), percentile(subs, .95))
 
 
 def main() -> None:
@@ -438,7 +430,7 @@ def run_size(args, records: int, judged, fixture) -> None:
     print(f"corpus: {len(docs):,} records ({records:,} generated + {len(docs) - records} judged fixture items), "
           f"half Chinese-primary; mean description {zh_chars:.0f} zh chars + {en_words:.0f} en words; generated in {gen:.1f}s")
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; load average at start "
-          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+          + loadavg())
     workdir = Path(args.keep) / str(records) if args.keep else Path(tempfile.mkdtemp(prefix="jinshi-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -454,7 +446,7 @@ def run_size(args, records: int, judged, fixture) -> None:
             print(f"peak memory         {me2:>10.0f} MiB (process so far)")
             print(f"\nratio Whoosh/tantivy: build time {w['build'] / t_['build']:.1f}x, p50 {wp50 / tp50:.1f}x, "
                   f"p95 {wp95 / tp95:.1f}x, size {w['size'] / t_['size']:.1f}x")
-        print("load average at end " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        print("load average at end " + loadavg())
         print(f"\ntargets at {records:,}: build ≥ 1000 records/s → {'met' if w['count'] / w['build'] >= 1000 else 'NOT met'}; "
               f"p95 ≤ {target} ms → {'met' if wp95 <= target else 'NOT met'}")
     finally:

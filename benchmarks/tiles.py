@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/tiles.py [--rounds 3] [--warm-passes 10] [--keep]
 
 One 6000×4000 (24 MP) photo-like JPEG is made (smooth colour fields plus grain, so
-JPEG tiles have realistic sizes), ingested with ``media.store.MediaStore.put_file`` and
-``media.images.make_pyramid``, then served
+JPEG tiles have realistic sizes), stored with ``media.store.MediaStore.put_file`` and
+``media.images.make_pyramid``, catalogued as a published item (``jinshi ingest``, which keeps that
+pyramid: the public is served only the images of visible items), then served
 
 * by Jinshi's production server: ``gunicorn 'viewer.app:create_app(migrate=False)'`` with 2 workers
   (gthread, as ``jinshi serve`` runs it), IIIF Image API 3.0 URLs;
@@ -40,16 +41,12 @@ sys.path.insert(0, str(ROOT))
 
 import pyvips  # noqa: E402
 
+from benchmarks.support import Server as JinshiServer  # noqa: E402
+from benchmarks.support import free_port, jinshi, percentile, remove_unless_kept, server_env  # noqa: E402
 from media.images import make_pyramid  # noqa: E402
 from media.store import MediaStore  # noqa: E402
 
 IIPSRV = "/usr/lib/iipimage-server/iipsrv.fcgi"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_port(port: int, timeout: float = 20.0) -> None:
@@ -90,7 +87,9 @@ def tile_paths(width: int, height: int, levels: int, tile: int = 512) -> list[tu
     return out
 
 
-class Server:
+class IIPServer:
+    """IIPImage's FastCGI processes and lighttpd."""
+
     def __init__(self, name: str) -> None:
         self.name = name
         self.procs: list[subprocess.Popen] = []
@@ -113,25 +112,33 @@ class Server:
         self.procs, self.pids = [], []
 
 
-def start_jinshi(home: Path, port: int, worker_class: str = "gthread") -> Server:
-    server = Server("jinshi")
-    env = dict(os.environ, JINSHI_HOME=str(home), JINSHI_BASE_URL=f"http://127.0.0.1:{port}",
-               PYTHONPATH=str(ROOT))
-    # migrate once, as `jinshi serve` does before its workers start
-    subprocess.run([str(Path(sys.executable).with_name("jinshi")), "migrate"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-           "--worker-class", worker_class, "--timeout", "120", "viewer.app:create_app(migrate=False)"]
-    if worker_class == "gthread":
-        cmd[-1:-1] = ["--threads", "4"]
-    server.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                         stderr=open(home / "gunicorn.log", "ab")))
-    wait_port(port)
-    return server
+HALLS = """\
+museums:
+  - slug: bench
+    title: {zh: 基准测试, en: Benchmark}
+    halls:
+      - slug: tiles
+        title: {zh: 瓦片, en: Tiles}
+"""
 
 
-def start_iipimage(work: Path, image_dir: Path, port: int) -> Server:
-    server = Server("iipimage")
+def catalogue(home: Path, photo: Path) -> None:
+    """A published item showing the photo (the public is served only the images of visible items); its
+    pyramid is the one made above, which ``jinshi ingest`` finds in the store and keeps."""
+    env = server_env(home)
+    (home / "halls.yaml").write_text(HALLS, encoding="utf-8")
+    jinshi(env, "halls", "load", str(home / "halls.yaml"))
+    jinshi(env, "ingest", str(photo), "--museum", "bench", "--hall", "tiles")
+
+
+def start_jinshi(home: Path, worker_class: str = "gthread") -> JinshiServer:
+    server = JinshiServer(home, 2, threads=4, worker_class=worker_class)
+    server.env["JINSHI_BASE_URL"] = server.base
+    return server.start()
+
+
+def start_iipimage(work: Path, image_dir: Path, port: int) -> IIPServer:
+    server = IIPServer("iipimage")
     sock = work / "iipsrv.sock"
     sock.unlink(missing_ok=True)
     pidfile = work / "iipsrv.pid"
@@ -199,19 +206,14 @@ def fetch_all(port: int, urls: list[str], concurrency: int = 2) -> tuple[float, 
     return elapsed, latencies, total[0]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
 def summary(label: str, runs: list[tuple[float, list[float], int]]) -> dict:
     seconds = sum(run[0] for run in runs)
     latencies = [lat for run in runs for lat in run[1]]
     count = len(latencies)
     result = {
         "rate": count / seconds,
-        "p50": percentile(latencies, 50) * 1000,
-        "p95": percentile(latencies, 95) * 1000,
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
         "count": count,
         "kb": sum(run[2] for run in runs) / count / 1024,
     }
@@ -245,6 +247,7 @@ def main() -> None:
         print(f"input: {geometry['width']}×{geometry['height']} JPEG, {photo.stat().st_size / 1e6:.1f} MB; "
               f"pyramid {pyramid.stat().st_size / 1e6:.1f} MB, {len(geometry['levels'])} levels, "
               f"made in {time.perf_counter() - started:.1f} s")
+        catalogue(home, photo)
         tiles = tile_paths(geometry["width"], geometry["height"], len(geometry["levels"]))
         random.Random(args.seed).shuffle(tiles)
         image_id = stored.sha256
@@ -258,13 +261,12 @@ def main() -> None:
                                                "iipimage": {"cold": [], "warm": []}}
         for round_no in range(args.rounds):
             shutil.rmtree(home / "cache", ignore_errors=True)
-            port = free_port()
-            server = start_jinshi(home, port, args.worker_class)
+            server = start_jinshi(home, args.worker_class)
             try:
-                fetch_all(port, [f"/iiif/3/{image_id}/info.json"] * 4)  # workers up; no tile touched
-                results["jinshi"]["cold"].append(fetch_all(port, jinshi_urls))
+                fetch_all(server.port, [f"/iiif/3/{image_id}/info.json"] * 4)  # workers up; no tile touched
+                results["jinshi"]["cold"].append(fetch_all(server.port, jinshi_urls))
                 for _ in range(args.warm_passes if round_no == args.rounds - 1 else 0):
-                    results["jinshi"]["warm"].append(fetch_all(port, jinshi_urls))
+                    results["jinshi"]["warm"].append(fetch_all(server.port, jinshi_urls))
             finally:
                 server.stop()
             if have_iip:
@@ -291,10 +293,7 @@ def main() -> None:
         print(f"targets: cold ratio ≥ 1.0 with p95 ≤ 15 ms; warm ≥ 1000 responses/s -> "
               f"cold p95 {'ok' if jc['p95'] <= 15 else 'MISSED'}, warm {'ok' if jw['rate'] >= 1000 else 'MISSED'}")
     finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        remove_unless_kept(work, args.keep)
 
 
 if __name__ == "__main__":

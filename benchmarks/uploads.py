@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from benchmarks.support import Server  # noqa: E402
 
 
 def main() -> None:
@@ -54,19 +46,10 @@ def main() -> None:
         with open(data, "wb") as handle:
             for _ in range(args.megabytes):
                 handle.write(os.urandom(1024 * 1024))
-        port = free_port()
-        env = {**os.environ, "JINSHI_HOME": str(home), "PYTHONPATH": str(ROOT), "JINSHI_RATE_LIMITS": "off"}
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                                   "--threads", "4", "--worker-class", "gthread", "viewer.app:create_app(migrate=False)"],
-                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        endpoint = f"http://127.0.0.1:{port}/curator/api/uploads/"
+        server = Server(home, 2, threads=4)
+        endpoint = f"{server.base}/curator/api/uploads/"
         try:
-            for _ in range(300):
-                try:
-                    requests.options(endpoint, timeout=10)
-                    break
-                except (requests.ConnectionError, requests.Timeout):
-                    time.sleep(0.2)
+            server.start()
             tus = client.TusClient(endpoint, headers={"Authorization": f"Bearer {token}"})
             chunk = args.chunk_mb * 1024 * 1024
             started = time.perf_counter()
@@ -85,12 +68,7 @@ def main() -> None:
             print(f"resume: offset {offset} of {data.stat().st_size} found by HEAD in {head_ms:.1f} ms, "
                   f"the rest uploaded in {time.perf_counter() - started:.2f} s")
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            server.stop()
 
 
 if __name__ == "__main__":

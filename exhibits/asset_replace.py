@@ -3,7 +3,7 @@
 Two steps, so the public never sees a broken image:
 
 1. :func:`request_replace` (the curator's request): checks the permission, sniffs the new file's
-   content with ``ingest.detect`` (the same sniffer ingest uses) and refuses another kind than the
+   content with ``media.detect`` (the same sniffer ingest uses) and refuses another kind than the
    asset's, stores the new original in the media store and queues a ``replace`` job.
 2. The job (``ingest.replace_job``, run by ``jinshi worker``) builds the derivatives through the
    kind's media handler, then :func:`switch_asset` points the asset row at the new original in one
@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exhibits import audit
@@ -28,6 +28,7 @@ from exhibits.accounts_models import ItemRevision
 from exhibits.curation import CurationError, NotFound, Runtime, get_item
 from exhibits.identity import Identity, require_museum
 from exhibits.models import Asset, Item, Job
+from media.detect import detect
 
 #: Asset kinds a curator may replace from the edit form (captions and companions come with their media).
 REPLACEABLE = ("image", "model", "video", "audio")
@@ -60,8 +61,6 @@ def _asset_of(item: Item, asset_id: int) -> Asset:
 def request_replace(runtime: Runtime, identity: Identity, item_id: str, asset_id: int, filename: str,
                     source: Path, enqueue: Enqueue) -> int:
     """Check and store ``source`` as the new original of an asset and queue the job; returns the job id."""
-    from ingest.detect import detect  # the one content sniffer (ingest depends on exhibits, not the reverse)
-
     name = safe_name(filename)
     with runtime.db.session() as session:
         item = get_item(session, identity, item_id)
@@ -135,12 +134,17 @@ def switch_asset(session: Session, identity: Identity, payload: dict[str, Any], 
 
 
 def replacements(session: Session, identity: Identity, item_id: str) -> dict[int, dict[str, Any]]:
-    """The latest replace job of each asset of an item that is not done: pending or failed (for the edit page)."""
+    """The latest replace job of each asset of an item that is not done: pending or failed (for the edit page).
+
+    One query over every replace job of the item, however many jobs other items have."""
     get_item(session, identity, item_id)
-    rows = session.scalars(select(Job).where(Job.kind == KIND).order_by(Job.id.desc()).limit(500))
-    latest: dict[int, dict[str, Any]] = {}
-    for job in rows:
-        if job.payload.get("item") != item_id or job.payload.get("asset") in latest:
-            continue
-        latest[job.payload["asset"]] = {"state": job.state, "filename": job.payload.get("filename"), "error": job.error}
-    return {asset: entry for asset, entry in latest.items() if entry["state"] != "done"}
+    asset = Job.payload["asset"].as_integer()
+    latest = select(func.max(Job.id)).where(*of_item(item_id)).group_by(asset)
+    rows = session.scalars(select(Job).where(Job.id.in_(latest), Job.state != "done"))
+    return {job.payload["asset"]: {"state": job.state, "filename": job.payload.get("filename"), "error": job.error}
+            for job in rows}
+
+
+def of_item(item_id: str) -> tuple:
+    """The SQL conditions "a replace job of this item" (the item is in the job's JSON payload)."""
+    return Job.kind == KIND, Job.payload["item"].as_string() == item_id

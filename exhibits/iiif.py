@@ -1,7 +1,7 @@
 """IIIF Presentation 3.0 documents, built with iiif-prezi3 (never hand-written JSON).
 
 Each asset kind contributes canvases through its ``MediaKind.canvas`` and its still picture through
-``MediaKind.thumbnail``, looked up in the media-kind registry (``ingest.plugins``); the image builders
+``MediaKind.thumbnail``, looked up in the media-kind registry (:mod:`media.kinds`); the image builders
 are here, the 3D/video/audio ones in :mod:`exhibits.iiif_media`, and the default plugins
 (``ingest/handlers``) name them.
 """
@@ -28,6 +28,7 @@ from exhibits.i18n import N_, langmap
 from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.profile import FIELDS, language_of
 from exhibits.rights import rights_uri
+from media.kinds import NoMediaKinds, media_kind  # noqa: F401  (NoMediaKinds: for search.documents)
 
 CanvasBuilder = Callable[[Item, Asset, str, int], list[Canvas]]
 #: Called with (manifest, item, base) once the canvases are built, e.g. to add ``structures``.
@@ -36,15 +37,6 @@ MANIFEST_HOOKS: list[ManifestHook] = []
 #: A still picture of an asset for collections and lists.
 ThumbnailBuilder = Callable[[Asset, str], AnnotationBody]
 THUMBNAIL_WIDTH = 400
-
-
-def _kind(name: str):
-    """The registered media kind of an asset (None for tracks and companions, or a kind no plugin offers).
-
-    Imported here, not at the top: the default plugins import this module for their builders."""
-    from ingest.plugins import media_kind
-
-    return media_kind(name)
 
 
 def manifest_hook(function: ManifestHook) -> ManifestHook:
@@ -63,7 +55,7 @@ def image_service(base: str, sha: str) -> ServiceV3:
 def thumbnail_of(item: Item, base: str) -> AnnotationBody | None:
     """The first asset's still picture (image, 3D rendering, video poster, waveform)."""
     for asset in item.assets:
-        kind = _kind(asset.kind)
+        kind = media_kind(asset.kind)
         if kind is not None and kind.thumbnail is not None:
             return kind.thumbnail(asset, base)
     return None
@@ -145,7 +137,7 @@ def item_manifest(item: Item, base: str) -> Manifest:
     """The manifest of one item: every media asset becomes one or more canvases."""
     canvases: list[Canvas] = []
     for asset in item.assets:
-        kind = _kind(asset.kind)
+        kind = media_kind(asset.kind)
         if kind is not None and kind.canvas is not None:
             canvases.extend(kind.canvas(item, asset, base, len(canvases) + 1))
     if not canvases:  # a record without media: one empty canvas keeps the manifest valid

@@ -23,7 +23,7 @@ from exhibits import curation
 from exhibits.identity import SYSTEM, Identity
 from exhibits.models import Asset, Hall, Item, Museum, Section
 from exhibits.states import ItemState
-from ingest.detect import Detected, detect, mislabelled
+from media.detect import Detected, detect, mislabelled
 from ingest.grouping import group_files
 from ingest.handlers import AssetFacts, Companion, MediaFile, handler_for
 from ingest.metadata import ItemRecord, MetadataError, read_metadata

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.detect import MODEL_BUFFER, Detected
 from ingest.handlers import MediaFile
+from ingest.plugins import media_kinds
+from media.detect import MODEL_BUFFER, Detected
 from media.errors import MediaError
 
 #: BCP 47-ish language tags in companion names: zh, en, zh-Hans, yue, en-GB
@@ -87,8 +88,6 @@ def group_files(
     ``unknown`` are files whose content was not recognised: one that a .gltf or .mtl of the
     item names (a glTF buffer) is the model's companion; any other is refused.
     """
-    from ingest.plugins import media_kinds
-
     kinds = media_kinds()  # every registered kind is a media file; captions and companions join one
     media = [MediaFile(path, detected) for path, detected in files if detected.kind in kinds]
     others = [(path, detected) for path, detected in files if detected.kind not in kinds]

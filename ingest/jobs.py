@@ -31,8 +31,8 @@ from exhibits.identity import Identity, PermissionDenied
 from exhibits.models import Asset, Item, Job, Museum, utcnow
 from exhibits.uploads import Upload, UploadError, Uploads
 from ingest.batch import BatchReport, FileResult, IngestError, check_places, ingest_batch, records_from_paths
-from ingest.detect import detect
 from ingest.metadata import ItemRecord, MetadataError, read_metadata
+from media.detect import detect
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,9 @@ def retry(runtime: Any, identity: Identity, job_id: int, replace: dict[str, Any]
     store = Uploads.from_runtime(runtime)
     with runtime.db.session() as session:
         job = _own_job(session, identity, job_id)
+        if job.kind != "ingest":
+            raise JobError(409, [f"job {job_id} replaced one file of item {job.payload.get('item')}: "
+                                 "choose the file again on the item's edit form"])
         if job.state not in ("done", "failed"):
             raise JobError(409, [f"job {job_id} is {job.state}; wait until it has finished"])
         payload = dict(job.payload)
@@ -317,28 +320,80 @@ def _check_places_allowed(runtime: Any, identity: Identity, records: list[ItemRe
 
 
 def job_view(runtime: Any, identity: Identity, job_id: int) -> dict[str, Any]:
-    """``GET /curator/api/jobs/<id>``: its state and the per-file results so far."""
+    """``GET /curator/api/jobs/<id>``: its state and the per-file results so far (ingest and replace jobs)."""
     with runtime.db.session() as session:
         job = _own_job(session, identity, job_id)
         return {
-            "id": job.id, "state": job.state, "files": list(job.files), "progress": job.progress, "total": job.total,
-            "error": job.error, "museum": job.payload.get("museum"), "hall": job.payload.get("hall"),
-            "created": _iso(job.created), "finished": _iso(job.finished) if job.finished else None,
+            **_summary(job, _museums_of_items(session, [job])),
+            "files": list(job.files),
             # items its CSV listed on an earlier run and no longer lists: reported, withdrawn only on request
             "missing": list((job.report or {}).get("missing", [])),
         }
 
 
-def recent_jobs(runtime: Any, identity: Identity, limit: int = 10) -> list[dict[str, Any]]:
-    """The identity's latest jobs, newest first (for the upload page)."""
+#: Most jobs one ``GET /curator/api/jobs`` answers.
+MAX_LIST = 100
+
+
+def list_jobs(runtime: Any, identity: Identity, limit: int = 20, before: int | None = None,
+              kind: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """The jobs the identity may follow (its own; every job for an admin), newest first.
+
+    ``before`` pages on (jobs with a smaller id); ``kind`` ('ingest' or 'replace') and ``state`` filter.
+    Each job is summarised (state, progress, error, the museum, and for a replace job the item and
+    file it concerns); its per-file results are at ``GET /curator/api/jobs/<id>``.
+    """
+    if kind is not None and kind not in KINDS:
+        raise JobError(400, [f"kind: {str(kind)[:40]!r} is not one of {', '.join(KINDS)}"])
+    if state is not None and state not in STATES:
+        raise JobError(400, [f"state: {str(state)[:40]!r} is not one of {', '.join(STATES)}"])
+    query = select(Job).where(Job.kind.in_((kind,) if kind else KINDS))
+    if not identity.is_admin:
+        query = query.where(Job.owner == identity.name)
+    if state:
+        query = query.where(Job.state == state)
+    if before is not None:
+        query = query.where(Job.id < before)
     with runtime.db.session() as session:
-        rows = session.scalars(select(Job).where(Job.kind == "ingest", Job.owner == identity.name).order_by(Job.id.desc()).limit(limit))
-        return [{"id": j.id, "state": j.state, "progress": j.progress, "total": j.total, "created": _iso(j.created)} for j in rows]
+        rows = list(session.scalars(query.order_by(Job.id.desc()).limit(max(1, min(limit, MAX_LIST)))))
+        museums = _museums_of_items(session, rows)
+        return [_summary(job, museums) for job in rows]
 
 
-def _own_job(session, identity: Identity, job_id: int) -> Job:
+def recent_jobs(runtime: Any, identity: Identity, limit: int = 10) -> list[dict[str, Any]]:
+    """The identity's latest jobs, newest first (for the upload page): uploads and file replacements."""
+    return list_jobs(runtime, identity, limit=limit)
+
+
+#: The states of a job.
+STATES = ("queued", "running", "done", "failed")
+
+
+def _summary(job: Job, museums: dict[str, str]) -> dict[str, Any]:
+    """A job without its per-file results; ``museums`` maps the items of replace jobs to their museum."""
+    payload = job.payload or {}
+    item = payload.get("item") if job.kind == "replace" else None
+    return {
+        "id": job.id, "kind": job.kind, "state": job.state, "progress": job.progress, "total": job.total,
+        "error": job.error, "museum": museums.get(item) if item else payload.get("museum"), "hall": payload.get("hall"),
+        "item": item, "asset": payload.get("asset") if item else None, "filename": payload.get("filename") if item else None,
+        "created": _iso(job.created), "finished": _iso(job.finished) if job.finished else None,
+    }
+
+
+def _museums_of_items(session, rows: list[Job]) -> dict[str, str]:
+    """The museum of each item a replace job among ``rows`` concerns (an item deleted since has none)."""
+    items = {job.payload.get("item") for job in rows if job.kind == "replace" and job.payload.get("item")}
+    if not items:
+        return {}
+    found = session.execute(select(Item.id, Museum.slug).join(Museum, Item.museum_id == Museum.id).where(Item.id.in_(items)))
+    return dict(found.all())
+
+
+def _own_job(session, identity: Identity, job_id: int, kinds: tuple[str, ...] = KINDS) -> Job:
+    """The job, if the identity submitted it (or is an admin); 404 otherwise, as for a job that does not exist."""
     job = session.get(Job, job_id)
-    if job is None or job.kind != "ingest" or (job.owner != identity.name and not identity.is_admin):
+    if job is None or job.kind not in kinds or (job.owner != identity.name and not identity.is_admin):
         raise JobError(404, [f"no such job {job_id}"])
     return job
 

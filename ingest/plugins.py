@@ -1,44 +1,21 @@
-"""The plugin manager: default plugins (built-in media kinds, the content sniffer), then installed ones.
+"""The built-in media kinds, as default plugins of the registry in :mod:`media.kinds`.
 
-Modules are imported by name and registered whole (Datasette's ``DEFAULT_PLUGINS``); an import
-error in any of them is raised, never turned into "not supported".
+They bind ingest's handlers (``ingest/handlers``) to exhibits' IIIF builders, so this package, which
+may import both, declares them; importing this module adds them to the registry (the viewer app and
+the worker import it at start). Installed plugins (the ``jinshi`` entry point group) come after them.
 """
 from __future__ import annotations
 
-import importlib
-from functools import lru_cache
-
-import pluggy
-
-from ingest import hookspecs
-from ingest.hookspecs import MediaKind
+from media import kinds
+from media.kinds import MediaKind, manager, media_kind, media_kinds
 
 DEFAULT_PLUGINS = (
-    "ingest.detect",
+    "media.detect",
     "ingest.handlers.image",
     "ingest.handlers.model3d",
     "ingest.handlers.av",
 )
 
+kinds.add_default_plugins(*DEFAULT_PLUGINS)
 
-@lru_cache(maxsize=1)
-def manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager("jinshi")
-    pm.add_hookspecs(hookspecs)
-    for name in DEFAULT_PLUGINS:
-        pm.register(importlib.import_module(name), name)
-    pm.load_setuptools_entrypoints("jinshi")
-    return pm
-
-
-def media_kinds() -> dict[str, MediaKind]:
-    """Every registered kind by name; a later plugin's kind of the same name wins."""
-    kinds: dict[str, MediaKind] = {}
-    for found in reversed(manager().hook.media_kinds()):  # pluggy calls the last registered first
-        for kind in found or ():
-            kinds[kind.name] = kind
-    return kinds
-
-
-def media_kind(name: str) -> MediaKind | None:
-    return media_kinds().get(name)
+__all__ = ["DEFAULT_PLUGINS", "MediaKind", "manager", "media_kind", "media_kinds"]

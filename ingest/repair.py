@@ -16,9 +16,9 @@ from typing import Any, Callable
 from sqlalchemy import select
 
 from exhibits.models import Asset
-from ingest.detect import detect
 from ingest.handlers import MediaFile, handler_for
 from ingest.plugins import media_kind
+from media.detect import detect
 from media.store import MediaStore
 
 TRACK_KINDS = ("captions", "chapters", "transcript")

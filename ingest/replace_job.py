@@ -16,8 +16,8 @@ from typing import Any
 from exhibits.asset_replace import switch_asset
 from exhibits.curation import CurationError, NotFound
 from exhibits.identity import Identity, PermissionDenied
-from ingest.detect import detect
 from ingest.handlers import MediaFile, handler_for
+from media.detect import detect
 from media.errors import MediaError
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def run_claimed(runtime: Any, job_id: int, worker: str, payload: dict[str, Any],
 
 def _forget_new_original(runtime: Any, payload: dict[str, Any]) -> None:
     """A failed replacement removes the original its request stored, unless something else uses it."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from exhibits.models import Asset, Job
 
@@ -78,7 +78,7 @@ def _forget_new_original(runtime: Any, payload: dict[str, Any]) -> None:
         return
     with runtime.db.session() as session:
         used = session.scalar(select(Asset.id).where(Asset.sha256 == sha).limit(1)) is not None
-        waiting = [j for j in session.scalars(select(Job).where(Job.kind == "replace", Job.state.in_(("queued", "running"))))
-                   if j.payload.get("sha256") == sha]
-    if not used and len(waiting) <= 1:  # the only running one is this job
+        waiting = session.scalar(select(func.count(Job.id)).where(
+            Job.kind == "replace", Job.state.in_(("queued", "running")), Job.payload["sha256"].as_string() == sha))
+    if not used and waiting <= 1:  # the only running one is this job
         runtime.store.delete(sha)

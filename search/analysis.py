@@ -102,6 +102,9 @@ def add_words(words) -> bool:
                     new = True
         if new:
             _analyze_short.cache_clear()
+            _search_words.cache_clear()
+            _words.cache_clear()
+            _title_pinyin.cache_clear()
     return new
 
 
@@ -169,13 +172,32 @@ def stem(word: str) -> str:
     return porter(word) if word.isalpha() and len(word) > 3 else word
 
 
-def _latin(word: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def _latin(word: str) -> tuple[str, ...]:
+    """A Latin word's tokens (cached: a catalogue's words repeat, in every record)."""
     word = fold(word).replace("’", "'")
-    out = []
-    for part in re.split(r"[.'-]", word):
-        if part and part not in STOPWORDS:
-            out.append(stem(part))
-    return out
+    return tuple(stem(part) for part in _LATIN_PARTS.split(word) if part and part not in STOPWORDS)
+
+
+_LATIN_PARTS = re.compile(r"[.'-]")
+
+
+@lru_cache(maxsize=20_000)
+def _words(run: str) -> tuple[str, ...]:
+    """jieba's words of a Chinese run (query mode: titles for pinyin, and queries), cached as below."""
+    import jieba
+
+    return tuple(jieba.lcut(run))
+
+
+@lru_cache(maxsize=50_000)
+def _search_words(run: str) -> tuple[str, ...]:
+    """jieba's index-time words of a Chinese run. Cached: runs (the text between punctuation marks)
+    repeat across a catalogue (materials, periods, set phrases), and jieba is pure Python; forgotten
+    when :func:`add_words` changes the dictionary."""
+    import jieba
+
+    return tuple(jieba.lcut_for_search(run))
 
 
 def tokens(text: str, for_query: bool = False) -> list[str]:
@@ -183,15 +205,13 @@ def tokens(text: str, for_query: bool = False) -> list[str]:
     if not text:
         return []
     _init()
-    import jieba
 
     text = to_simplified(text)
     out: list[str] = []
     for match in _RUN.finditer(text):
         han, latin = match.groups()
         if han:
-            words = jieba.lcut(han) if for_query else jieba.lcut_for_search(han)
-            out.extend(words)
+            out.extend(_words(han) if for_query else _search_words(han))
         else:
             out.extend(_latin(latin))
     return out
@@ -225,9 +245,8 @@ def is_han_run(text: str) -> bool:
 def query_words(text: str) -> list[str]:
     """Query-time jieba words of a Chinese run (simplified), with the user dictionary."""
     _init()
-    import jieba
 
-    return jieba.lcut(to_simplified(text))
+    return list(_words(to_simplified(text)))
 
 
 def query_runs(text: str) -> list[tuple[str, list[str]]]:
@@ -236,17 +255,16 @@ def query_runs(text: str) -> list[tuple[str, list[str]]]:
     if not text:
         return []
     _init()
-    import jieba
 
     out: list[tuple[str, list[str]]] = []
     for match in _RUN.finditer(to_simplified(text)):
         han, latin = match.groups()
         if han:
-            out.append((han, jieba.lcut(han)))
+            out.append((han, list(_words(han))))
         else:
             toks = _latin(latin)
             if toks:
-                out.append(("", toks))
+                out.append(("", list(toks)))
     return out
 
 
@@ -266,15 +284,19 @@ def pinyin_tokens(text: str) -> list[str]:
     """Pinyin tokens of the Chinese words in ``text`` (for titles)."""
     if not text or not has_han(text):
         return []
-    _init()
-    import jieba
+    return list(_title_pinyin(text))
 
+
+@lru_cache(maxsize=64)
+def _title_pinyin(text: str) -> tuple[str, ...]:
+    # a document's title is read twice (its pinyin field and its sort key)
+    _init()
     out: list[str] = []
     for match in _RUN.finditer(to_simplified(text)):
         han = match.group(1)
         if not han:
             continue
-        for word in jieba.lcut(han):
+        for word in _words(han):
             syllables = [s.replace("ü", "v") for s in _pinyin_of(word) if s]
             if not syllables:
                 continue
@@ -282,7 +304,7 @@ def pinyin_tokens(text: str) -> list[str]:
             if len(syllables) > 1:
                 out.append("".join(syllables))
                 out.append("".join(s[0] for s in syllables))
-    return out
+    return tuple(out)
 
 
 def pinyin_query_token(word: str) -> str | None:

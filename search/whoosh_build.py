@@ -6,12 +6,11 @@ import time
 from typing import Iterable
 
 from whoosh import index as windex
-from whoosh.writing import CLEAR
 
 from search.documents import index_fields
 from search.whoosh_schema import whoosh_fields
+from search.whoosh_segment import FastSegmentWriter
 
-BUILD_LIMIT_MB = 256
 BUILD_CHUNK = 200
 
 
@@ -27,29 +26,33 @@ def _put(jobs, item, workers) -> None:
                 raise RuntimeError("a search index build worker died") from None
 
 
-def _write_segment(path: str, chunks, results, number: int) -> None:
-    """Write every document of ``chunks`` (an iterable of document lists) into one new segment of
-    its own, and report it (or the error, which makes the parent cancel) on ``results``."""
-    from whoosh.writing import SegmentWriter
-
+def write_segments(ix, chunks) -> list:
+    """Every document of ``chunks`` (an iterable of document lists) into new segments of ``ix``
+    (:class:`search.whoosh_segment.FastSegmentWriter`; one more each time one is full), not committed."""
+    segments = []
+    writer = FastSegmentWriter(ix)
     try:
-        ix = windex.open_dir(path)
-        writer = SegmentWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, compound=False)
-        added = 0
-        try:
-            for chunk in chunks:
-                for doc in chunk:
-                    writer.add_document(**whoosh_fields(index_fields(doc)))
-                    added += 1
-            if added:
-                segment = writer._finalize_segment()
-            else:
-                writer._close_segment()
-                segment = None
-        except BaseException:
+        for chunk in chunks:
+            for doc in chunk:
+                writer.add_document(**whoosh_fields(index_fields(doc)))
+            if writer.full():
+                segments.append(writer.finish())
+                writer = FastSegmentWriter(ix)
+        if writer.doc_count:
+            segments.append(writer.finish())
+        else:
             writer.cancel()
-            raise
-        results.put(("ok", number, segment))
+    except BaseException:
+        writer.cancel()
+        raise
+    return segments
+
+
+def _write_segment(path: str, chunks, results, number: int) -> None:
+    """A worker's part: its documents into segments of its own, reported (or the error, which makes the
+    parent cancel) on ``results``."""
+    try:
+        results.put(("ok", number, write_segments(windex.open_dir(path), chunks)))
     except BaseException as exc:  # reported to the parent, which cancels the build
         results.put(("error", number, f"{type(exc).__name__}: {exc}"))
 
@@ -59,8 +62,8 @@ def _segment_worker(path: str, jobs, results, number: int) -> None:
     _write_segment(path, iter(jobs.get, None), results, number)
 
 
-def _collect(workers, results, processes: int) -> list[tuple[int, object]]:
-    """Each worker's answer: its finished segment (or None when it got no documents), in worker order."""
+def _collect(workers, results, processes: int) -> list:
+    """The workers' finished segments, in worker order (the first worker's first)."""
     import queue as queue_mod
 
     segments = []
@@ -80,11 +83,10 @@ def _collect(workers, results, processes: int) -> list[tuple[int, object]]:
         waiting.discard(number)
         if status != "ok":
             raise RuntimeError(f"a search index build worker failed: {value}")
-        if value is not None:
-            segments.append((number, value))
+        segments.append((number, value))
     for w in workers:
         w.join()
-    return sorted(segments, key=lambda ns: ns[0])
+    return [segment for _n, part in sorted(segments, key=lambda ns: ns[0]) for segment in part]
 
 
 def _next_job(jobs, parent: int):
@@ -164,7 +166,7 @@ class ParallelAppend:
         for queue in self.jobs:
             _put(queue, None, self.workers)
         try:
-            segments = [segment for _n, segment in _collect(self.workers, self.results, self.processes)]
+            segments = _collect(self.workers, self.results, self.processes)
         except BaseException:
             self.cancel()
             raise
@@ -196,21 +198,42 @@ class ParallelAppend:
 
 
 def rebuild_serial(ix, docs: Iterable[dict], progress) -> int:
+    """The whole index anew from ``docs``, in this process."""
     count = 0
-    writer = ix.writer(timeout=5.0, limitmb=BUILD_LIMIT_MB)
-    try:
+
+    def chunks():
+        nonlocal count
+        chunk: list[dict] = []
         for doc in docs:
-            writer.add_document(**whoosh_fields(index_fields(doc)))
-            count += 1
-            if progress is not None and count % 100 == 0:
-                progress(100)
-        writer.commit(mergetype=CLEAR)
+            chunk.append(doc)
+            if len(chunk) == BUILD_CHUNK:
+                yield chunk
+                count += len(chunk)
+                if progress is not None:
+                    progress(len(chunk))
+                chunk = []
+        if chunk:
+            yield chunk
+            count += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+
+    writer = ix.writer(timeout=5.0)  # holds Whoosh's lock and numbers the new generation
+    try:
+        segments = write_segments(ix, chunks())
+        _commit_generation(writer, segments)
     except BaseException:
         writer.cancel()
         raise
-    if progress is not None and count % 100:
-        progress(count % 100)
     return count
+
+
+def _commit_generation(writer, segments: list) -> None:
+    """What ``commit(mergetype=CLEAR)`` does, with ``segments`` as the whole new generation."""
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
+
 
 def rebuild_parallel(ix, path, docs: Iterable[dict], processes: int, progress) -> int:
     import multiprocessing
@@ -245,11 +268,7 @@ def rebuild_parallel(ix, path, docs: Iterable[dict], processes: int, progress) -
                 progress(len(chunk))
         for queue in jobs:
             _put(queue, None, workers)
-        segments = _collect(workers, results, processes)
-        # what commit(mergetype=CLEAR) does, with the workers' segments as the new generation
-        writer._close_segment()
-        writer._commit_toc([segment for _n, segment in segments])
-        writer._finish()
+        _commit_generation(writer, _collect(workers, results, processes))
     except BaseException:
         for w in workers:
             if w.is_alive():

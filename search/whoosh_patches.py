@@ -71,6 +71,7 @@ def _install_length_cache() -> None:
 
     W3PerDocReader._cached_reader = _cached_reader
     W3PerDocReader._jinshi_length_cache = True
+    W3PerDocReader._jinshi_original_cached_reader = original
 
 
 def _install_lean_pool_add() -> None:

@@ -3,7 +3,7 @@
 Not part of ``make test``. Works on a throw-away copy of the tracked files, never on the working tree:
 
 * Python modules (cosmic-ray): each mutant of ``media/store.py``, ``media/iiif_image.py``,
-  ``ingest/metadata.py`` and ``ingest/detect.py`` is run against the tests that exercise that module;
+  ``ingest/metadata.py`` and ``media/detect.py`` is run against the tests that exercise that module;
 * template escaping: every ``{{ expression }}`` of every template is, one at a time, marked ``|safe``, and
   the hostile-markup tests must notice.
 
@@ -33,7 +33,7 @@ TARGETS: dict[str, list[str]] = {
     "media/store.py": ["tests/media/test_images.py", "tests/ingest/test_media_ingest.py"],
     "media/iiif_image.py": ["tests/media/test_iiif_image.py", "tests/viewer/test_iiif_image_http.py"],
     "ingest/metadata.py": ["tests/ingest/test_metadata.py"],
-    "ingest/detect.py": ["tests/ingest/test_media_ingest.py", "tests/ingest/test_batch.py"],
+    "media/detect.py": ["tests/ingest/test_media_ingest.py", "tests/ingest/test_batch.py"],
 }
 TEMPLATE_TESTS = ["tests/viewer/test_hostile_markup.py"]
 #: ``{{ … }}`` expressions that are not values (already safe, JSON, or built from our own words)

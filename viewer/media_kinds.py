@@ -1,4 +1,4 @@
-"""The item page's media partials, from the media-kind registry (``ingest.plugins``).
+"""The item page's media partials, from the media-kind registry (:mod:`media.kinds`).
 
 Templates ask ``item_kinds(item)`` for the registered kinds of an item's assets that have a partial
 (``MediaKind.template``) and include ``kind.template``, ``kind.template | media_part('head')`` and
@@ -15,8 +15,8 @@ from flask import Flask
 from jinja2 import BaseLoader, ChoiceLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
 
-from ingest.hookspecs import MediaKind
-from ingest.plugins import media_kinds
+import ingest.plugins  # noqa: F401  (adds the built-in kinds to the registry)
+from media.kinds import MediaKind, media_kinds
 
 
 def item_kinds(item: Any) -> list[MediaKind]:

@@ -2,7 +2,7 @@
 
 A handler turns a stored original into derivatives and returns the facts the catalogue
 records (:class:`AssetFacts`). Each handler module is a default plugin that declares its
-kind through the ``media_kinds`` hook (``ingest.hookspecs``).
+kind through the ``media_kinds`` hook (:mod:`media.kinds`).
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from exhibits.settings import Settings
-from ingest.detect import Detected
+from ingest.plugins import media_kind
+from media.detect import Detected
 from media.store import MediaStore
 
 
@@ -56,7 +57,5 @@ class Handler(Protocol):
 
 def handler_for(kind: str) -> Handler | None:
     """The handler of a media kind, from the plugin registry (``ingest.plugins``)."""
-    from ingest.plugins import media_kind
-
     found = media_kind(kind)
     return found.handler if found is not None else None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exhibits.iiif_media import audio_canvases, audio_thumbnail, video_canvases, video_thumbnail
 from exhibits.settings import Settings
 from ingest.grouping import Track, companion_track
 from ingest.handlers import AssetFacts, Companion, MediaFile
-from ingest.hookspecs import MediaKind, hookimpl
+from media.kinds import MediaKind, hookimpl
 from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
 from media.av import make_audio_derivatives, make_video_derivatives
 from media.captions import Cue, cue_plain_text, read_captions, to_webvtt
@@ -91,8 +92,6 @@ class AudioHandler(_AVHandler):
 
 @hookimpl
 def media_kinds() -> list[MediaKind]:
-    from exhibits.iiif_media import audio_canvases, audio_thumbnail, video_canvases, video_thumbnail
-
     return [
         MediaKind("video", VideoHandler(), derivatives=tuple(VIDEO_DERIVATIVES), still="poster.jpg", served=tuple(VIDEO_DERIVATIVES),
                   types={"web.mp4": "video/mp4", "poster.jpg": "image/jpeg", "strip.jpg": "image/jpeg"},

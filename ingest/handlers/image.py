@@ -1,9 +1,10 @@
 """Photos: check the image, make the pyramidal TIFF that the IIIF Image API serves from."""
 from __future__ import annotations
 
+from exhibits.iiif import image_canvases, image_still
 from exhibits.settings import Settings
 from ingest.handlers import AssetFacts, Companion, MediaFile
-from ingest.hookspecs import MediaKind, hookimpl
+from media.kinds import MediaKind, hookimpl
 from media.images import make_pyramid, probe_image
 from media.store import MediaStore
 
@@ -32,8 +33,6 @@ class ImageHandler:
 
 @hookimpl
 def media_kinds() -> list[MediaKind]:
-    from exhibits.iiif import image_canvases, image_still
-
     # no template: the item page's deep-zoom viewer shows images (IIIF Image API tiles, not a derivative)
     return [MediaKind("image", ImageHandler(), derivatives=tuple(ImageHandler.derivatives),
                       canvas=image_canvases, thumbnail=image_still)]

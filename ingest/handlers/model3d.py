@@ -1,9 +1,10 @@
 """3D scans and models: OBJ (+MTL, textures), PLY, STL, glTF/GLB or a ZIP bundle → model.glb, model-web.glb, thumbnail.jpg."""
 from __future__ import annotations
 
+from exhibits.iiif_media import model_canvases, model_thumbnail
 from exhibits.settings import Settings
 from ingest.handlers import AssetFacts, Companion, MediaFile
-from ingest.hookspecs import MediaKind, hookimpl
+from media.kinds import MediaKind, hookimpl
 from ingest.handlers._companions import StoredCompanions, cached_facts, out_fn, save_facts
 from media.models3d import make_model_derivatives
 from media.store import MediaStore
@@ -51,8 +52,6 @@ class ModelHandler:
 
 @hookimpl
 def media_kinds() -> list[MediaKind]:
-    from exhibits.iiif_media import model_canvases, model_thumbnail
-
     return [MediaKind("model", ModelHandler(), derivatives=tuple(DERIVATIVES), still="thumbnail.jpg",
                       served=("model.glb", "model-web.glb", "thumbnail.jpg"),
                       types={"model.glb": "model/gltf-binary", "model-web.glb": "model/gltf-binary", "thumbnail.jpg": "image/jpeg"},

@@ -94,3 +94,17 @@ def test_regex_like_input_is_plain_text_or_a_clear_error(text, error, monkeypatc
     else:
         assert parse_query(text).tree is not None
     assert not [p for p in compiled if isinstance(p, str) and any(part in p for part in text.split())]
+
+
+def test_a_name_added_to_the_dictionary_is_not_hidden_by_cached_analyses():
+    """Runs' words are cached (index, query and pinyin); a catalogue name added later must still be whole."""
+    from search import analysis
+
+    run = "羡鱼铜坊铸器所"  # nobody's word: jieba splits it
+    assert run not in analysis.query_words(run) and run not in analysis.tokens(run)
+    before_pinyin = analysis.pinyin_tokens(run)
+    assert analysis.add_words([run])
+    assert analysis.query_words(run) == [run]
+    assert run in analysis.tokens(run)
+    assert run in [r for r, _words in analysis.query_runs(run)] and analysis.query_runs(run)[0][1] == [run]
+    assert analysis.pinyin_tokens(run) != before_pinyin  # the whole word's joined syllables now

@@ -89,7 +89,7 @@ def textured_obj(folder: Path, name: str = "vase") -> list[Path]:
 
 
 def make_ply(path: Path) -> Path:
-    # ASCII: ingest.detect does not yet recognise binary PLY (its body is not text)
+    # ASCII: media.detect does not yet recognise binary PLY (its body is not text)
     patina_mesh().export(path, file_type="ply", encoding="ascii")
     return path
 

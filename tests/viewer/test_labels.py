@@ -130,3 +130,32 @@ def test_the_sheets_are_for_the_museums_curators_only(client, app, big_hall):
     assert "/museums/copper/halls/mirrors/labels.pdf?per_page=12&amp;lang=en" in html
     edit = client.get("/curator/halls/mirrors").get_data(as_text=True)
     assert "/museums/copper/halls/mirrors/labels.pdf?per_page=12" in edit
+
+
+def test_a_sheet_is_made_once_and_again_after_an_item_changes(staff, big_hall, museum_runtime, monkeypatch, tmp_path):
+    from tests.support.curators import csrf_token
+
+    made = []
+    real = labels.label_sheet
+    monkeypatch.setattr(labels, "label_sheet", lambda *args, **kwargs: made.append(args) or real(*args, **kwargs))
+    url = "/museums/copper/halls/mirrors/labels.pdf?per_page=12&lang=en"
+    first = staff.get(url)
+    assert first.status_code == 200 and len(made) == 1
+    second = staff.get(url)
+    assert second.status_code == 200 and second.data == first.data and len(made) == 1  # from the cache
+    assert staff.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert staff.get(url.replace("lang=en", "lang=zh")).status_code == 200 and len(made) == 2  # another sheet
+
+    # a curator renames an item (the curator API, as the edit form does): the next sheet is made anew
+    tag = staff.get("/curator/api/items/mirror-00").headers["ETag"]
+    edited = staff.patch("/curator/api/items/mirror-00", json={"title": {"zh": ["改名铜镜"], "en": ["Renamed mirror"]}},
+                         headers={"If-Match": tag, "X-CSRFToken": csrf_token(staff, "/curator/")})
+    assert edited.status_code == 200, edited.get_data(as_text=True)
+    third = staff.get(url)
+    assert third.status_code == 200 and len(made) == 3 and third.headers["ETag"] != first.headers["ETag"]
+    (tmp_path / "new.pdf").write_bytes(third.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "new.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Renamed mirror" in text and "Mirror no. 0\n" not in text
+    # one file per sheet variant: the renamed sheet replaced the old English one
+    kept = sorted(p.name.split("--")[0] for p in (museum_runtime.settings.cache_root / "labels").glob("*.pdf"))
+    assert len(kept) == 2 and any(name.endswith("-en-12-public") for name in kept)

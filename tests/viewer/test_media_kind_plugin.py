@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from exhibits.models import Asset
 from ingest import plugins
-from ingest.detect import Detected
+from media.detect import Detected
 from ingest.handlers import AssetFacts
-from ingest.hookspecs import MediaKind, hookimpl
+from media.kinds import MediaKind, hookimpl
 from media.store import atomic_path
 from tests.support.media import make_pdf
 

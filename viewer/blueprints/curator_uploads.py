@@ -69,6 +69,8 @@ def publish(job_id: int):
         view = jobs.job_view(runtime(), identity, job_id)
     except jobs.JobError:
         abort(404)
+    if view["kind"] != "ingest":  # a replaced file keeps its item's publication
+        abort(404)
     items = [f["item"] for f in view["files"] if f.get("item") and f["status"] in ("ingested", "unchanged")]
     failed = {f["item"] for f in view["files"] if f["status"] == "failed"}
     moved = curation.set_publication(runtime(), identity, [i for i in items if i not in failed], "publish")

@@ -1,6 +1,9 @@
-"""``POST /curator/api/jobs`` (turn uploads into an ingest job), ``GET /curator/api/jobs/<id>`` (its progress)
-and ``POST /curator/api/jobs/<id>/retry`` (again, with failed files replaced). The work is in ingest.jobs."""
+"""``POST /curator/api/jobs`` (turn uploads into an ingest job), ``GET /curator/api/jobs`` (the user's jobs:
+ingest and file replacements), ``GET /curator/api/jobs/<id>`` (its progress) and
+``POST /curator/api/jobs/<id>/retry`` (again, with failed files replaced). The work is in ingest.jobs."""
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -56,6 +59,39 @@ def _accepted(job_id: int) -> Response:
     response = jsonify(id=job_id, url=f"{base_url()}{bp.url_prefix}/{job_id}")
     response.status_code = 202
     return response
+
+
+@bp.get("")
+@api_auth
+def index() -> Response:
+    """``?limit=`` (up to 100), ``?before=<id>`` (the next page), ``?kind=ingest|replace``, ``?state=``."""
+    identity = current_identity()
+    try:
+        limit = _int_arg("limit", 20)
+        before = _int_arg("before", None)
+        found = jobs.list_jobs(runtime(), identity, limit=limit, before=before,
+                               kind=request.args.get("kind") or None, state=request.args.get("state") or None)
+    except jobs.JobError as exc:
+        return _refused(exc.status, exc.problems)
+    for job in found:
+        job["url"] = f"{base_url()}{bp.url_prefix}/{job['id']}"
+    more = len(found) == min(max(1, limit), jobs.MAX_LIST) and found
+    next_url = None
+    if more:
+        args = {k: v for k, v in request.args.items() if k != "before"}
+        next_url = f"{base_url()}{bp.url_prefix}?{urlencode({**args, 'before': found[-1]['id']})}"
+    response = jsonify(jobs=found, next=next_url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _int_arg(name: str, default: int | None) -> int | None:
+    text = request.args.get(name)
+    if text is None or text == "":
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise jobs.JobError(400, [f"{name}: give a whole number, not {text[:20]!r}"])
+    return int(text)
 
 
 @bp.get("/<int:job_id>")

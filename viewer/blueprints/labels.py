@@ -1,16 +1,17 @@
 """Printable exhibit labels of a hall: ``/museums/<museum>/halls/<hall>/labels.pdf?per_page=8|12&lang=``.
 
-For the curators of the hall's museum (and admins): about 30 ms of CPU per label, so not for anyone to ask.
+For the curators of the hall's museum (and admins): about 30 ms of CPU per label, so not for anyone to ask;
+a sheet is made once and kept until what it prints changes (:mod:`exhibits.label_cache`), with an ETag.
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, request
 from flask_babel import gettext
 
-from exhibits import catalogue, labels
+from exhibits import catalogue, label_cache, labels
 from exhibits.i18n import LANGUAGES
 from viewer.blueprints.details import may_curate
-from viewer.context import absolute_url, db_session, get_hall_or_404
+from viewer.context import absolute_url, db_session, get_hall_or_404, runtime
 from viewer.i18n import current_language, pick
 
 bp = Blueprint("labels", __name__)
@@ -32,12 +33,15 @@ def hall_labels(museum_slug: str, hall_slug: str):
     if not items:
         abort(404, gettext("This hall has no objects on view, so there are no labels to print."))
     sheet = labels.labels_for(items, lambda item_id: absolute_url("public.item", item_id=item_id, lang=lang), lang)
+    variant = f"hall-{hall.id}-{lang}-{per_page}-{'preview' if g.get('preview') else 'public'}"
     try:
-        pdf = labels.label_sheet(sheet, int(per_page), title=pick(hall.title) or hall.slug)
+        pdf, key, _made = label_cache.cached_sheet(runtime().settings.cache_root, variant, sheet, int(per_page),
+                                                   title=pick(hall.title) or hall.slug)
     except labels.NoFontError as exc:  # the operator's fix, said plainly (error pages hide 5xx details)
         current_app.logger.error("labels.pdf: %s", exc)
         return Response(str(exc) + "\n", status=503, mimetype="text/plain")
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="labels-{hall.slug}-{lang}-{per_page}.pdf"'
     response.headers["Cache-Control"] = "private, max-age=60"
-    return response
+    response.set_etag(key)
+    return response.make_conditional(request)

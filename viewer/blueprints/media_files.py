@@ -1,7 +1,7 @@
 """Derivatives of 3D models, video and audio: ``/media/<sha256>/<name>``.
 
 Only the derivative names some media kind serves (``MediaKind.served``, looked up in the registry
-``ingest.plugins``, with its MIME type from ``MediaKind.types``) and the WebVTT of caption tracks are
+``media.kinds``, with its MIME type from ``MediaKind.types``) and the WebVTT of caption tracks are
 served (never originals, never ``facts.json``); the
 files are immutable (named by the original's SHA-256), so they carry a year-long
 ``immutable`` cache lifetime, and CORS ``*`` so any IIIF viewer can play them. Range
@@ -15,7 +15,8 @@ from flask import Blueprint, Response, abort, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
-from ingest.plugins import media_kinds
+import ingest.plugins  # noqa: F401  (adds the built-in kinds to the registry)
+from media.kinds import media_kinds
 from viewer.context import runtime
 
 bp = Blueprint("media_files", __name__)

@@ -41,13 +41,14 @@
         item.appendChild(link);
       }
       var reason = cell(row, file.error || "");
-      if (file.status === "failed" && file.file && (job.state === "done" || job.state === "failed")) {
+      // an upload job is run again with the failed file replaced; a file replacement is chosen again on the item's form
+      if (job.kind === "ingest" && file.status === "failed" && file.file && (job.state === "done" || job.state === "failed")) {
         reason.appendChild(replaceControl(file.file));
       }
       tbody.appendChild(row);
     });
     var publish = document.getElementById("job-publish");
-    publish.hidden = !(job.state === "done" && job.files.some(function (f) { return f.status === "ingested" || f.status === "unchanged"; }));
+    if (publish) publish.hidden = !(job.state === "done" && job.files.some(function (f) { return f.status === "ingested" || f.status === "unchanged"; }));
   }
 
   function replaceControl(path) {

@@ -374,20 +374,27 @@ async function start() {
 }
 
 // -- canvas textures: wooden floor, labels in the visitor's language, section signs --------------
-function planks(THREE) {
+/** A texture drawn on a new width × height canvas by draw(context), in sRGB. */
+function canvasTexture(THREE, width, height, draw) {
   const c = document.createElement('canvas');
-  c.width = 512; c.height = 512;
-  const g = c.getContext('2d');
-  const tones = ['#a4825f', '#9c7a57', '#a98864', '#977553', '#a07e5b'];
-  for (let i = 0; i < 8; i++) {
-    g.fillStyle = tones[i % tones.length];
-    g.fillRect(0, i * 64, 512, 64);
-    g.fillStyle = 'rgba(60, 40, 20, 0.18)';
-    g.fillRect(0, i * 64, 512, 2);
-    g.fillRect(((i * 197) % 512), i * 64, 2, 64);
-  }
+  c.width = width; c.height = height;
+  draw(c.getContext('2d'));
   const t = new THREE.CanvasTexture(c);
   t.colorSpace = THREE.SRGBColorSpace;
+  return t;
+}
+
+function planks(THREE) {
+  const t = canvasTexture(THREE, 512, 512, (g) => {
+    const tones = ['#a4825f', '#9c7a57', '#a98864', '#977553', '#a07e5b'];
+    for (let i = 0; i < 8; i++) {
+      g.fillStyle = tones[i % tones.length];
+      g.fillRect(0, i * 64, 512, 64);
+      g.fillStyle = 'rgba(60, 40, 20, 0.18)';
+      g.fillRect(0, i * 64, 512, 2);
+      g.fillRect(((i * 197) % 512), i * 64, 2, 64);
+    }
+  });
   t.wrapS = t.wrapT = THREE.RepeatWrapping;
   return t;
 }
@@ -416,48 +423,38 @@ function wrap(g, text, width, lines) {
 }
 
 function labelMesh(THREE, label, width) {
-  const c = document.createElement('canvas');
-  c.width = 512; c.height = 200;
-  const g = c.getContext('2d');
-  g.fillStyle = '#fbf9f5';
-  g.fillRect(0, 0, 512, 200);
-  g.fillStyle = '#1f1a17';
-  g.font = `600 40px ${FONT}`;
-  let y = 56;
-  for (const line of wrap(g, label.title, 472, 2)) { g.fillText(line, 20, y); y += 48; }
-  g.fillStyle = '#5c524a';
-  g.font = `28px ${FONT}`;
-  for (const line of wrap(g, label.detail, 472, 1)) { g.fillText(line, 20, Math.min(y + 6, 184)); }
-  const t = new THREE.CanvasTexture(c);
-  t.colorSpace = THREE.SRGBColorSpace;
+  const t = canvasTexture(THREE, 512, 200, (g) => {
+    g.fillStyle = '#fbf9f5';
+    g.fillRect(0, 0, 512, 200);
+    g.fillStyle = '#1f1a17';
+    g.font = `600 40px ${FONT}`;
+    let y = 56;
+    for (const line of wrap(g, label.title, 472, 2)) { g.fillText(line, 20, y); y += 48; }
+    g.fillStyle = '#5c524a';
+    g.font = `28px ${FONT}`;
+    for (const line of wrap(g, label.detail, 472, 1)) { g.fillText(line, 20, Math.min(y + 6, 184)); }
+  });
   return new THREE.Mesh(new THREE.PlaneGeometry(width, width * 200 / 512), new THREE.MeshBasicMaterial({ map: t }));
 }
 
 function cardTexture(THREE, title) {
-  const c = document.createElement('canvas');
-  c.width = 512; c.height = 340;
-  const g = c.getContext('2d');
-  g.fillStyle = '#efe7da';
-  g.fillRect(0, 0, 512, 340);
-  g.fillStyle = '#7a4a1e';
-  g.font = `600 44px ${FONT}`;
-  g.textAlign = 'center';
-  let y = 150;
-  for (const line of wrap(g, title, 440, 3)) { g.fillText(line, 256, y); y += 56; }
-  const t = new THREE.CanvasTexture(c);
-  t.colorSpace = THREE.SRGBColorSpace;
-  return t;
+  return canvasTexture(THREE, 512, 340, (g) => {
+    g.fillStyle = '#efe7da';
+    g.fillRect(0, 0, 512, 340);
+    g.fillStyle = '#7a4a1e';
+    g.font = `600 44px ${FONT}`;
+    g.textAlign = 'center';
+    let y = 150;
+    for (const line of wrap(g, title, 440, 3)) { g.fillText(line, 256, y); y += 56; }
+  });
 }
 
 function signMesh(THREE, title) {
-  const c = document.createElement('canvas');
-  c.width = 1024; c.height = 160;
-  const g = c.getContext('2d');
-  g.fillStyle = '#5a3513';
-  g.font = `700 84px ${FONT}`;
-  g.textAlign = 'center';
-  g.fillText(wrap(g, title, 980, 1)[0] || '', 512, 110);
-  const t = new THREE.CanvasTexture(c);
-  t.colorSpace = THREE.SRGBColorSpace;
+  const t = canvasTexture(THREE, 1024, 160, (g) => {
+    g.fillStyle = '#5a3513';
+    g.font = `700 84px ${FONT}`;
+    g.textAlign = 'center';
+    g.fillText(wrap(g, title, 980, 1)[0] || '', 512, 110);
+  });
   return new THREE.Mesh(new THREE.PlaneGeometry(2.6, 2.6 * 160 / 1024), new THREE.MeshBasicMaterial({ map: t, transparent: true }));
 }
