@@ -28,7 +28,7 @@ from exhibits.i18n import N_, langmap
 from exhibits.models import Asset, Hall, Item, Museum
 from exhibits.profile import FIELDS, language_of
 from exhibits.rights import rights_uri
-from media.kinds import media_kind
+from media.kinds import NoMediaKinds, media_kind  # noqa: F401  (NoMediaKinds: for search.documents)
 
 CanvasBuilder = Callable[[Item, Asset, str, int], list[Canvas]]
 #: Called with (manifest, item, base) once the canvases are built, e.g. to add ``structures``.

@@ -107,11 +107,13 @@ def still_url(item) -> str | None:
     """Path of the item's still picture, whatever its media: the first asset that has one, as the
     IIIF manifest's ``thumbnail`` (each kind's ``MediaKind.thumbnail``: an IIIF image, a 3D rendering, a video
     poster or an audio waveform), relative to the server."""
-    from exhibits.iiif import thumbnail_of
+    from exhibits.iiif import NoMediaKinds, thumbnail_of
 
     base = "https://jinshi.invalid"  # the manifest's ids are absolute URLs; the path is kept
     try:
         body = thumbnail_of(item, base)
+    except NoMediaKinds:  # this process never registered the media kinds: every still would be missing
+        raise
     except Exception:  # a still is a nicety; a malformed asset record must not keep the item out of the index
         return None
     url = str(body.id) if body is not None else ""

@@ -4,6 +4,7 @@ JINSHI_HOME, the Flask app and its test client, and a CLI runner."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -47,13 +48,48 @@ def postgres_server():
     server.stop()
 
 
-@pytest.fixture
-def database_url(tmp_path, postgres_server):
+@pytest.fixture(scope="session")
+def migrated_catalogue(tmp_path_factory, postgres_server):
+    """A catalogue at this code's newest revisions, migrated once per test process by the real
+    :func:`exhibits.db.upgrade`: the SQLite file, or the name of a PostgreSQL template database.
+
+    Running Alembic costs about 0.1 s per test on SQLite and 0.4 s on PostgreSQL; a copy costs a few
+    milliseconds (SQLite) or about 0.1 s (PostgreSQL's FILE_COPY strategy).
+    """
+    from exhibits.db import Database, upgrade
+
     if postgres_server is None:
-        yield f"sqlite:///{tmp_path / 'home' / 'catalogue.sqlite3'}"
+        path = tmp_path_factory.mktemp("migrated") / "catalogue.sqlite3"
+        url = f"sqlite:///{path}"
+    else:
+        path = None
+        url = postgres_server.create_database(TEMPLATE_DATABASE)
+    db = Database(url)
+    try:
+        upgrade(db.engine)
+    finally:
+        db.dispose()  # the last connection out checkpoints SQLite's WAL into the file
+    return path if path is not None else TEMPLATE_DATABASE
+
+
+TEMPLATE_DATABASE = "jinshi_migrated_template"
+
+
+@pytest.fixture
+def database_url(request, tmp_path, postgres_server):
+    """An empty catalogue for this test, or, when the test opens the ``runtime`` fixture (whose
+    Runtime would migrate it first thing), a copy of :func:`migrated_catalogue`: the Runtime's own
+    upgrade then finds the newest revisions already there, as it does on a migrated site."""
+    migrated = request.getfixturevalue("migrated_catalogue") if "runtime" in request.fixturenames else None
+    if postgres_server is None:
+        path = tmp_path / "home" / "catalogue.sqlite3"
+        if migrated is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(migrated, path)
+        yield f"sqlite:///{path}"
         return
     name = f"jinshi_{uuid.uuid4().hex[:12]}"
-    yield postgres_server.create_database(name)
+    yield postgres_server.create_database(name, template=migrated)
     postgres_server.drop_database(name)
 
 

@@ -1,6 +1,8 @@
 """The running system's parts, built once from Settings: catalogue, media store, search index.
 
-Both the Flask app (``app.extensions["jinshi"]``) and the CLI hold one Runtime.
+Both the Flask app (``app.extensions["jinshi"]``) and the CLI hold one Runtime. Importing this module
+registers the built-in media kinds (``ingest.plugins``), which manifests, stills in the search index and
+``jinshi verify`` look up in :mod:`media.kinds`, in every process that holds a Runtime.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import logging
 from functools import cached_property
 from typing import Iterable
 
+import ingest.plugins  # noqa: F401  (adds the built-in media kinds to the registry)
 from exhibits.db import Database
 from exhibits.settings import Settings
 from media.store import MediaStore

@@ -87,3 +87,30 @@ def test_a_default_plugin_that_fails_to_import_is_an_error_not_an_unsupported_ki
         monkeypatch.undo()
         plugins.manager.cache_clear()
     assert "video" in plugins.media_kinds()
+
+
+def _fresh_process(code: str) -> str:
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root,
+                          env={**os.environ, "PYTHONPATH": root})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_a_process_holding_a_runtime_has_the_built_in_kinds():
+    """The CLI (jinshi index rebuild, export, verify) holds a Runtime and no Flask app: its manifests and the
+    stills of its search documents need the kinds all the same."""
+    assert _fresh_process("import viewer.runtime\nfrom media.kinds import media_kinds\n"
+                          "print(sorted(media_kinds()))") == "['audio', 'image', 'model', 'video']"
+
+
+def test_without_the_kinds_a_still_is_an_error_not_silently_missing():
+    code = ("from types import SimpleNamespace as NS\nfrom media.kinds import NoMediaKinds\n"
+            "from search.documents import still_url\n"
+            "try:\n    still_url(NS(assets=[NS(kind='image', sha256='0' * 64, width=10, height=10)]))\n"
+            "except NoMediaKinds:\n    print('refused')\n")
+    assert _fresh_process(code) == "refused"

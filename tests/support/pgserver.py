@@ -65,13 +65,19 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create a database, empty or a copy of ``template`` (which must have no open connection).
+
+        FILE_COPY copies the template's files at a checkpoint, which fsync=off makes cheap; the
+        default WAL_LOG strategy writes every block to the WAL and is twice as slow here.
+        """
         import psycopg
 
+        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         for _ in range(50):
             try:
                 with psycopg.connect(self.url(), autocommit=True) as conn:
-                    conn.execute(f'CREATE DATABASE "{name}"')
+                    conn.execute(f'CREATE DATABASE "{name}"{copy}')
                 return self.url(name)
             except psycopg.OperationalError:
                 time.sleep(0.1)
