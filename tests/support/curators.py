@@ -15,9 +15,30 @@ USERS = {
 
 
 def add_users(runtime) -> None:
-    with runtime.db.session() as session:
-        for name, (role, museums) in USERS.items():
-            accounts.add_user(session, SYSTEM, name, role, PASSWORD, museums=museums)
+    """The three accounts, through the real account service.
+
+    Their password hash is made once per test process by the real argon2 hasher and given to all
+    three: argon2 is slow on purpose (about 0.1 s per hash on an idle core, over 1 s on a loaded
+    one), and three fresh hashes per test were a large part of the curator tests' set-up. Logging in
+    still verifies against a real argon2id hash.
+    """
+    real = accounts.hash_password
+
+    def once(password: str) -> str:
+        if password not in _HASHES:
+            _HASHES[password] = real(password)
+        return _HASHES[password]
+
+    accounts.hash_password = once
+    try:
+        with runtime.db.session() as session:
+            for name, (role, museums) in USERS.items():
+                accounts.add_user(session, SYSTEM, name, role, PASSWORD, museums=museums)
+    finally:
+        accounts.hash_password = real
+
+
+_HASHES: dict[str, str] = {}
 
 
 def csrf_token(client, path: str = "/curator/login") -> str:

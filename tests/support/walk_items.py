@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.batch import ingest_batch
-from tests.support import mediafiles as mf
+from tests.support import made_once, mediafiles as mf
 from tests.support.media import make_photo
 
 HEADER = "id,museum,hall,section,title_zh,title_en,period,material,accession_number,files\n"
@@ -20,16 +20,23 @@ PHOTOS = [  # id, section, zh, en, width, height
 
 def ingest_walk_items(runtime, folder: Path) -> list[str]:
     """Ingest the hall's items (bronze-vessels of the test museums); returns their ids in hall order."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for item_id, section, zh, en, width, height in PHOTOS:
-        make_photo(folder / f"{item_id}.jpg", width, height)
-        rows.append(f"{item_id},copper,bronze-vessels,{section},{zh},{en},商,青铜,TL-{item_id},{item_id}.jpg")
-    mf.make_glb(folder / "model.glb")
+    made_once.files("walk-items", _walk_files, into=folder)
+    rows = [f"{item_id},copper,bronze-vessels,{section},{zh},{en},商,青铜,TL-{item_id},{item_id}.jpg"
+            for item_id, section, zh, en, _width, _height in PHOTOS]
     rows.append("walk-model,copper,bronze-vessels,shang,三维鼎,Ding in 3D,商,青铜,TL-walk-model,model.glb")
-    mf.make_clip(folder / "clip.mp4", seconds=2)
     rows.append("walk-video,copper,bronze-vessels,zhou,铸造工艺,How bronzes were cast,,,TL-walk-video,clip.mp4")
     (folder / "walk.csv").write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    results = list(ingest_batch(runtime, metadata=folder / "walk.csv"))
-    assert all(r.status == "ingested" for r in results), [r for r in results if r.status != "ingested"]
+
+    def ingest() -> None:
+        results = list(ingest_batch(runtime, metadata=folder / "walk.csv"))
+        assert all(r.status == "ingested" for r in results), [r for r in results if r.status != "ingested"]
+
+    made_once.ingest_reusing_derivatives(runtime, "walk-items", ingest)
     return [row.split(",", 1)[0] for row in rows]
+
+
+def _walk_files(folder: Path) -> None:
+    for item_id, _section, _zh, _en, width, height in PHOTOS:
+        make_photo(folder / f"{item_id}.jpg", width, height)
+    mf.make_glb(folder / "model.glb")
+    mf.make_clip(folder / "clip.mp4", seconds=2)

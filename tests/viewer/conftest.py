@@ -4,6 +4,7 @@ import dataclasses
 import pytest
 
 from ingest.batch import ingest_batch
+from tests.support import made_once
 from tests.support.live import browser, serve
 from tests.support.media import make_photo
 
@@ -18,16 +19,24 @@ ROWS = [
 
 @pytest.fixture
 def ingested(museum_runtime, tmp_path):
-    folder = tmp_path / "batch"
+    folder = made_once.files("ingested-photos", _photos, into=tmp_path / "batch")
+    (folder / "batch.csv").write_text(HEADER + "\n".join(ROWS[:3]) + "\n", encoding="utf-8")
+    (folder / "draft.csv").write_text(HEADER + ROWS[3] + "\n", encoding="utf-8")
+
+    def ingest():
+        results = list(ingest_batch(museum_runtime, metadata=folder / "batch.csv"))
+        results += list(ingest_batch(museum_runtime, metadata=folder / "draft.csv", draft=True))
+        assert all(r.status == "ingested" for r in results), results
+        return results
+
+    results = made_once.ingest_reusing_derivatives(museum_runtime, "ingested", ingest)
+    return {r.file.rsplit("/", 1)[-1]: r for r in results if r.file}
+
+
+def _photos(folder):
     make_photo(folder / "images" / "ding.jpg", 1600, 1200)
     make_photo(folder / "images" / "ding-back.png", 800, 600)
     make_photo(folder / "images" / "mirror.jpg", 900, 900)
-    (folder / "batch.csv").write_text(HEADER + "\n".join(ROWS[:3]) + "\n", encoding="utf-8")
-    (folder / "draft.csv").write_text(HEADER + ROWS[3] + "\n", encoding="utf-8")
-    results = list(ingest_batch(museum_runtime, metadata=folder / "batch.csv"))
-    results += list(ingest_batch(museum_runtime, metadata=folder / "draft.csv", draft=True))
-    assert all(r.status == "ingested" for r in results), results
-    return {r.file.rsplit("/", 1)[-1]: r for r in results if r.file}
 
 
 @pytest.fixture(scope="module")
