@@ -165,6 +165,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--capacity", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads a worker (jinshi serve: 8)")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python",
                         help="load generator (default wrk when installed)")
@@ -175,7 +176,7 @@ def main() -> None:
     database_url = args.database_url or f"sqlite:///{home / 'catalogue.sqlite3'}"
     (home / "activities.yaml").write_text(ACTIVITIES.format(capacity=args.capacity), encoding="utf-8")
     jinshi(env, "activities", "load", str(home / "activities.yaml"))
-    server = Server(home, args.workers, env=env)
+    server = Server(home, args.workers, threads=args.threads, env=env)
     port = server.port
     try:
         server.start(ready="/api/activities")
@@ -187,7 +188,7 @@ def main() -> None:
 
         rush = sessions_of("rush")
         spread = sessions_of("spread")[:100]
-        print(f"client {args.client}, gunicorn {args.workers} workers × 8 threads, database {args.database_url or 'SQLite (WAL)'}, "
+        print(f"client {args.client}, gunicorn {args.workers} workers × {args.threads} threads, database {args.database_url or 'SQLite (WAL)'}, "
               f"concurrency {args.concurrency}, {os.cpu_count()} cores, load average before {loadavg()}")
         person = 0
         scenarios = []
