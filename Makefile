@@ -11,7 +11,7 @@ DEMO_ENV := env -u JINSHI_DATABASE_URL -u JINSHI_SEARCH_URL -u JINSHI_QUEUE_URL 
 # 2 test processes on 2 cores; override with `make test PYTEST_WORKERS=4`
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo serve test setup setup-test system-test-deps bench clean
+.PHONY: demo serve test setup setup-test system-test-deps bench bench-deps clean
 
 demo: setup
 	$(DEMO_ENV) $(BIN)/jinshi demo
@@ -64,7 +64,13 @@ test: setup-test
 	  JINSHI_TEST_DATABASE=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser" tests/exhibits tests/ingest tests/viewer tests/search tests/interop/test_oai.py; \
 	fi
 
-bench: setup-test
+# wrk: the booking benchmark's load generator (benchmarks/bookings.py falls back to a Python client without it)
+bench-deps:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
+	  else echo "Please install the Debian package wrk"; exit 1; fi; }
+
+bench: setup-test bench-deps
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/tiles.py
 	$(BIN)/python benchmarks/search.py

@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 JINSHI = [sys.executable, "-c", "from viewer.cli import main; main()"]
 #: What gunicorn's workers load (the same string ``jinshi serve`` gives it).
 WSGI_APP = "viewer.app:create_app(migrate=False)"
+#: Its Python settings (the workers' thread switch interval), as ``jinshi serve`` gives them (viewer.cli.GUNICORN_CONFIG).
+GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
 
 #: The words generated catalogue records are made of (zh, en): materials, objects, periods with their years.
 MATERIALS = [("青铜", "bronze"), ("瓷", "porcelain"), ("玉", "jade"), ("纸本", "paper"), ("木", "wood"), ("银", "silver")]
@@ -141,7 +143,7 @@ class Server:
         if self.migrate:  # once, as `jinshi serve` does before its workers start
             jinshi(self.env, "migrate")
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                   "--worker-class", self.worker_class, "--timeout", "120"]
+                   "--worker-class", self.worker_class, "--timeout", "120", "--config", GUNICORN_CONFIG]
         if self.worker_class == "gthread":
             command += ["--threads", str(self.threads)]
         self.home.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from exhibits.profile import FIELDS
 from exhibits.rights import rights_uri
 from exhibits.settings import Settings
 from exhibits.states import hall_is_public
-from viewer import auth, compression, hosts, http_cache, i18n, limits, logsafe, media_kinds, pictures, security, site_context, visibility
+from viewer import auth, compression, cookie_sessions, hosts, http_cache, i18n, limits, logsafe, media_kinds, pictures, security, site_context, visibility
 from viewer.context import close_session
 from viewer.runtime import Runtime
 
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     i18n.init_app(app)
     site_context.init_app(app)
     http_cache.init_app(app)
+    cookie_sessions.init_app(app)
     auth.init_app(app)
     visibility.init_app(app)
     for name in BLUEPRINTS:

@@ -182,6 +182,8 @@ def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
 
 #: What gunicorn's workers load: the app without migrations (``jinshi serve`` or ``jinshi migrate`` ran them).
 WSGI_APP = "viewer.app:create_app(migrate=False)"
+#: gunicorn's settings that are Python (the workers' thread switch interval): viewer/gunicorn_hooks.py.
+GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
 
 
 def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
@@ -197,7 +199,7 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
         "--threads", "8", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
-        WSGI_APP,
+        "--config", GUNICORN_CONFIG, WSGI_APP,
     ]
     err.print(f"Serving on http://{host}:{port} with {workers} workers")
     from exhibits.settings import Settings

@@ -113,8 +113,7 @@ def init_app(app: Flask) -> None:
         if response.mimetype == "text/html" or g.get("_language_used"):
             # the page's language (or a translated message, a link with ?lang= in JSON or iCalendar) came from
             # them: a shared cache must not give this response to a visitor of another language
-            response.vary.add("Accept-Language")
-            response.vary.add("Cookie")
+            response.vary.update(("Accept-Language", "Cookie"))  # one parse and write of the header
         if response.mimetype != "text/html":
             return response  # images, manifests, JSON: shared caches may keep them, so no cookie
         if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:

@@ -214,25 +214,33 @@ def bookable_state(activity: Activity, session: Session, now: datetime) -> str:
 
 #: The statements of a booking, built once (a booking is the hot path of a release-time rush: building and
 #: compiling statements, and the ORM's unit of work, were most of its 9-11 ms of CPU).
-_TARGET = (
-    select(Session.id, Session.starts, Session.ends, Session.state, Activity.id.label("activity_id"),
-           Activity.venue_id, Activity.opens_days_before, Activity.opens_at, Activity.closes_hours_before,
-           Activity.per_booking, Activity.min_age, Activity.max_age, Activity.waitlist)
-    .join(Activity, Activity.id == Session.activity_id).where(Session.id == bindparam("sid"))
-)
 _SUSPENDED = select(func.max(Suspension.until)).where(
-    Suspension.venue_id == bindparam("venue"), Suspension.id_hash.in_(bindparam("hashes", expanding=True)),
-    Suspension.until > bindparam("now"))
+    Suspension.venue_id == Activity.venue_id, Suspension.id_hash.in_(bindparam("hashes", expanding=True)),
+    Suspension.until > bindparam("now")).scalar_subquery()
 _CLAIMED = select(func.count()).select_from(Claim).where(
-    Claim.activity_id == bindparam("activity"), Claim.day == bindparam("day"),
-    Claim.id_hash.in_(bindparam("hashes", expanding=True)))
+    Claim.activity_id == Activity.id, Claim.day == func.date(Session.starts),
+    Claim.id_hash.in_(bindparam("hashes", expanding=True))).scalar_subquery()
+_HELD = Session.__table__.alias("held")
 _OVERLAPPING = (
     select(func.count()).select_from(Attendee).join(Booking, Booking.id == Attendee.booking_id)
-    .join(Session, Session.id == Booking.session_id)
+    .join(_HELD, _HELD.c.id == Booking.session_id)
     .where(Attendee.id_hash.in_(bindparam("hashes", expanding=True)), Booking.status.in_(HOLDING),
-           Session.state == "open", Session.starts < bindparam("ends"), Session.ends > bindparam("starts")))
+           _HELD.c.state == "open", _HELD.c.starts < Session.ends, _HELD.c.ends > Session.starts)
+).scalar_subquery()
 _STALE_OFFERS = select(func.count()).select_from(Booking).where(
-    Booking.session_id == bindparam("sid"), Booking.status == "offered", Booking.offer_expires <= bindparam("now"))
+    Booking.session_id == Session.id, Booking.status == "offered",
+    Booking.offer_expires <= bindparam("now")).scalar_subquery()
+#: Everything the rules need, in one round trip: the session with its activity, and for the people of the request
+#: their suspension at the venue, their claims on the activity that day (one booking per person per activity per
+#: day), their places in sessions overlapping this one, and whether offers of this session are past their time.
+_TARGET = (
+    select(Session.id, Session.starts, Session.ends, Session.state, Session.remaining, Activity.id.label("activity_id"),
+           Activity.venue_id, Activity.opens_days_before, Activity.opens_at, Activity.closes_hours_before,
+           Activity.per_booking, Activity.min_age, Activity.max_age, Activity.waitlist,
+           _SUSPENDED.label("suspended_until"), _CLAIMED.label("claimed"), _OVERLAPPING.label("overlapping"),
+           _STALE_OFFERS.label("stale_offers"))
+    .join(Activity, Activity.id == Session.activity_id).where(Session.id == bindparam("sid"))
+)
 _TAKE = (update(Session.__table__)
          .where(Session.__table__.c.id == bindparam("sid"), Session.__table__.c.remaining >= bindparam("n"),
                 Session.__table__.c.state == "open")
@@ -259,7 +267,7 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
             if earlier is not None:
                 return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
     with db.engine.connect() as connection:
-        target = connection.execute(_TARGET, {"sid": request.session_id}).first()
+        target = connection.execute(_TARGET, {"sid": request.session_id, "hashes": hashes, "now": now}).first()
         if target is None:
             raise InvalidInput("session", "unknown")
         state = bookable_state(target, target, now)
@@ -268,61 +276,89 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
         if len(request.people) > target.per_booking:
             raise InvalidInput("party", "party_size", limit=target.per_booking)
         _check_ages(target, target, request.people)
-        until = connection.scalar(_SUSPENDED, {"venue": target.venue_id, "hashes": hashes, "now": now})
-        if until is not None:
-            raise Refused("banned", until=until)
-        day = target.starts.date()
-        if connection.scalar(_CLAIMED, {"activity": target.activity_id, "day": day, "hashes": hashes}):
+        if target.suspended_until is not None:
+            raise Refused("banned", until=target.suspended_until)
+        if target.claimed:
             raise Refused("duplicate")
-        if connection.scalar(_OVERLAPPING, {"hashes": hashes, "starts": target.starts, "ends": target.ends}):
+        if target.overlapping:
             raise Refused("overlap")
-        stale_offers = connection.scalar(_STALE_OFFERS, {"sid": target.id, "now": now})
         connection.rollback()
-    size = len(request.people)
-    try:
-        with write_connection(db) as connection:
-            if stale_offers:
-                with OrmSession(bind=connection, expire_on_commit=False) as session:
-                    _expire_offers(session, keys, session.get(Session, target.id), now)
-                    session.flush()
-            if connection.execute(_TAKE, {"sid": target.id, "n": size}).rowcount == 1:
-                status = "confirmed"
-            elif target.waitlist and request.waitlist:
-                status = "waitlisted"
-            else:
-                raise Refused("full")
-            values = dict(
-                code=new_code(), session_id=target.id, status=status, size=size, name=request.name,
-                phone_hash=keys.hasher.phone(request.phone), phone_masked=mask_phone(request.phone),
-                email=request.email, lang=request.lang, request_key=request.request_key, created=now,
-                anonymised=False,
-            )
-            booking_id = connection.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
-            connection.execute(_INSERT_ATTENDEES, [
-                {"booking_id": booking_id, "position": i, "name": p.name, "id_type": p.document.id_type,
-                 "id_hash": h, "id_masked": mask(p.document.number), "checked_in_by": "", "noshow": False}
-                for i, (p, h) in enumerate(zip(request.people, hashes))])
-            connection.execute(_INSERT_CLAIMS, [
-                {"booking_id": booking_id, "activity_id": target.activity_id, "day": day, "id_hash": h}
-                for h in hashes])
-            connection.execute(_INSERT_AUDIT, {
-                "at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
-                "details": {"session_id": target.id, "size": size}})
-            booking = Booking(id=booking_id, **values)
-            if booking.email:
-                with OrmSession(bind=connection, expire_on_commit=False) as session:
-                    stored = session.get(Booking, booking_id)
-                    mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
-                    session.flush()
-            return Booked(booking, keys.signer.manage_token(booking.code))
-    except IntegrityError:
-        # Another request with the same person (or the same form key) committed first.
-        if request.request_key:
-            with db.sessions() as session:
-                earlier = _by_request_key(session, request.request_key)
-                if earlier is not None:
-                    return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
-        raise Refused("duplicate") from None
+        if target.remaining < len(request.people) and not target.stale_offers \
+                and not (target.waitlist and request.waitlist):
+            # Sold out when read, and places only come back through an expired offer (none is due), a
+            # cancellation or more capacity: answering "full" now is what the write would say an instant
+            # earlier, and the release-time rush's refusals do not queue for the write lock.
+            raise Refused("full")
+        try:
+            return _write_booking(db, connection, keys, request, target, hashes, now)
+        except IntegrityError:
+            connection.rollback()
+            # Another request with the same person (or the same form key) committed first.
+            if request.request_key:
+                with db.sessions() as session:
+                    earlier = _by_request_key(session, request.request_key)
+                    if earlier is not None:
+                        return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
+            raise Refused("duplicate") from None
+
+
+def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRequest, target: Any,
+                   hashes: list[str], now: datetime) -> Booked:
+    """The write transaction of :func:`book`, on the connection its reads used (one pool checkout a booking).
+
+    Everything a row needs is computed before the write lock is taken, so the lock is held for the statements
+    alone."""
+    size, day = len(request.people), target.starts.date()
+    values = dict(
+        code=new_code(), session_id=target.id, status="", size=size, name=request.name,
+        phone_hash=keys.hasher.phone(request.phone), phone_masked=mask_phone(request.phone),
+        email=request.email, lang=request.lang, request_key=request.request_key, created=now,
+        anonymised=False,
+    )
+    attendees = [{"booking_id": None, "position": i, "name": p.name, "id_type": p.document.id_type,
+                  "id_hash": h, "id_masked": mask(p.document.number), "checked_in_by": "", "noshow": False}
+                 for i, (p, h) in enumerate(zip(request.people, hashes))]
+    claims = [{"booking_id": None, "activity_id": target.activity_id, "day": day, "id_hash": h} for h in hashes]
+    with _writing(db, connection):
+        if target.stale_offers:
+            with OrmSession(bind=connection, expire_on_commit=False) as session:
+                _expire_offers(session, keys, session.get(Session, target.id), now)
+                session.flush()
+        if connection.execute(_TAKE, {"sid": target.id, "n": size}).rowcount == 1:
+            status = "confirmed"
+        elif target.waitlist and request.waitlist:
+            status = "waitlisted"
+        else:
+            raise Refused("full")
+        values["status"] = status
+        booking_id = connection.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
+        for row in attendees + claims:
+            row["booking_id"] = booking_id
+        connection.execute(_INSERT_ATTENDEES, attendees)
+        connection.execute(_INSERT_CLAIMS, claims)
+        connection.execute(_INSERT_AUDIT, {
+            "at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
+            "details": {"session_id": target.id, "size": size}})
+        if request.email:
+            with OrmSession(bind=connection, expire_on_commit=False) as session:
+                stored = session.get(Booking, booking_id)
+                mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
+                session.flush()
+    return Booked(Booking(id=booking_id, **values), keys.signer.manage_token(values["code"]))
+
+
+@contextmanager
+def _writing(db: Database, connection: Any) -> Iterator[None]:
+    """A write transaction on an open connection: :func:`write_connection`'s lock, BEGIN IMMEDIATE and commit."""
+    with db.writing():
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
 
 
 @contextmanager

@@ -25,7 +25,9 @@ CODE_CHARS = 16  # 16 × 5 = 80 bits
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_CHARS))
+    """80 bits from one ``secrets.token_bytes`` call, five bits a character (one urandom read, not sixteen)."""
+    bits = int.from_bytes(secrets.token_bytes(CODE_CHARS * 5 // 8), "big")
+    return "".join(ALPHABET[(bits >> shift) & 31] for shift in range(CODE_CHARS * 5 - 5, -1, -5))
 
 
 def normalise_code(text: str) -> str:

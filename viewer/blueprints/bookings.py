@@ -5,6 +5,7 @@ check every rule and word nothing (:mod:`viewer.booking_messages` does, in the v
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import threading
@@ -30,7 +31,13 @@ log = logging.getLogger(__name__)
 
 
 def keys() -> Keys:
-    return Keys.from_secret(runtime().settings.secret_key, base_url())
+    return _keys(runtime().settings.secret_key, base_url())
+
+
+@functools.lru_cache(maxsize=32)
+def _keys(secret_key: str, base: str) -> Keys:
+    # deriving the keys is two HMACs and a signer a request; a few base URLs (trusted hosts) reach here at most
+    return Keys.from_secret(secret_key, base)
 
 
 def error_response(error: BookingError):

@@ -1,0 +1,78 @@
+"""The booking hot path: its reads are one round trip, its rules still hold, its ticket codes stay 80-bit."""
+from collections import Counter
+
+from sqlalchemy import event
+
+from exhibits.bookings import service
+from exhibits.bookings.tickets import ALPHABET, CODE_CHARS, new_code
+from tests.support.bookings import booking_body, first_session, load, people
+
+
+def _statements(db):
+    seen: list[str] = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", _before)
+    return seen, lambda: event.remove(db.engine, "before_cursor_execute", _before)
+
+
+def test_a_booking_reads_its_rules_in_one_statement(museum_runtime, tmp_path):
+    load(museum_runtime, tmp_path)
+    session_id = first_session(museum_runtime)
+    keys = service.Keys.from_secret("test-secret")
+    first, second = people(2)
+    seen, stop = _statements(museum_runtime.db)
+    try:
+        service.book(museum_runtime.db, keys, service.parse_request(booking_body(session_id, first)))
+    finally:
+        stop()
+    kinds = Counter(seen)
+    # session + activity, suspension, claims, overlapping places, stale offers: one SELECT, not five
+    assert kinds["SELECT"] == 1, seen
+    assert kinds["UPDATE"] == 1 and kinds["INSERT"] == 4, seen
+    # and the rules that SELECT carries still refuse: the same person again the same day
+    again = service.parse_request(booking_body(session_id, first))
+    try:
+        service.book(museum_runtime.db, keys, again)
+    except service.Refused as refused:
+        assert refused.code == "duplicate"
+    else:
+        raise AssertionError("a second booking of the same person was taken")
+    assert service.book(museum_runtime.db, keys, service.parse_request(booking_body(session_id, second))).booking.status == "confirmed"
+
+
+def test_ticket_codes_are_16_crockford_characters_of_80_random_bits():
+    codes = [new_code() for _ in range(2000)]
+    assert len(set(codes)) == len(codes)
+    assert all(len(c) == CODE_CHARS and set(c) <= set(ALPHABET) for c in codes)
+    # every position takes every character: the 80 bits are spread over all 16 characters
+    for position in range(CODE_CHARS):
+        assert len({c[position] for c in codes}) == len(ALPHABET), position
+
+
+def test_a_sold_out_session_refuses_without_queueing_for_the_write_lock(museum_runtime, tmp_path, monkeypatch):
+    from sqlalchemy import update
+
+    from exhibits.bookings.models import Session
+
+    load(museum_runtime, tmp_path)
+    session_id = first_session(museum_runtime)
+    db, keys = museum_runtime.db, service.Keys.from_secret("test-secret")
+    with db.session() as s:
+        s.execute(update(Session).where(Session.id == session_id).values(remaining=0))
+    taken = []
+    real = type(db).writing
+    monkeypatch.setattr(type(db), "writing", lambda self: taken.append(1) or real(self))
+    first, second = people(2)
+    try:
+        service.book(db, keys, service.parse_request(booking_body(session_id, first, waitlist=False)))
+    except service.Refused as refused:
+        assert refused.code == "full"
+    else:
+        raise AssertionError("a sold-out session took a booking")
+    assert taken == []
+    # with the waiting list asked for, the write runs (and writes the waiting-list entry)
+    booked = service.book(db, keys, service.parse_request(booking_body(session_id, second)))
+    assert taken and booked.booking.status == "waitlisted"

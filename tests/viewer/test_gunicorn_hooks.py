@@ -1,0 +1,23 @@
+"""`jinshi serve` gives gunicorn its Python settings: workers switch threads every millisecond."""
+import sys
+
+from click.testing import CliRunner
+
+from viewer import cli, gunicorn_hooks
+
+
+def test_serve_passes_the_hooks_and_a_worker_takes_the_short_switch_interval(monkeypatch, tmp_path):
+    monkeypatch.setenv("JINSHI_HOME", str(tmp_path))
+    monkeypatch.setenv("JINSHI_SECRET_KEY", "test")
+    ran = []
+    monkeypatch.setattr(cli.os, "execvp", lambda file, args: ran.append(args))
+    result = CliRunner().invoke(cli.main, ["serve", "--port", "5999", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    command = ran[0]
+    assert command[command.index("--config") + 1] == "python:viewer.gunicorn_hooks" == cli.GUNICORN_CONFIG
+    before = sys.getswitchinterval()
+    try:
+        gunicorn_hooks.post_fork(None, None)
+        assert sys.getswitchinterval() == gunicorn_hooks.SWITCH_INTERVAL < before
+    finally:
+        sys.setswitchinterval(before)
