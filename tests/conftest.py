@@ -36,6 +36,24 @@ museums:
 """
 
 
+@pytest.fixture(autouse=True)
+def _logging_as_a_fresh_process_has_it():
+    """Undo what an in-process ``jinshi ... --verbose`` did to logging (viewer/cli.py ``_log_to_stderr``
+    turns its stderr handler and the root logger up to INFO for the rest of the process): a later test's
+    CLI output must be what a fresh ``jinshi`` prints, whichever tests ran before it in this worker."""
+    import logging
+    import sys
+
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
+    cli = sys.modules.get("viewer.cli")
+    handler = getattr(cli, "_stderr_log", None)
+    if handler is not None:
+        handler.setLevel(logging.ERROR)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     if os.environ.get("JINSHI_TEST_DATABASE") != "postgres":
