@@ -34,6 +34,7 @@ from exhibits.bookings.models import (
 from exhibits.bookings.privacy import Hasher, mask, mask_phone
 from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
 from exhibits.db import Database
+from exhibits.sqlite_statements import INTEGRITY_ERRORS, Compiled, Direct
 from exhibits.models import AuditEntry, utcnow
 
 #: Statuses that hold places.
@@ -291,7 +292,7 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
             raise Refused("full")
         try:
             return _write_booking(db, connection, keys, request, target, hashes, now)
-        except IntegrityError:
+        except (IntegrityError, *INTEGRITY_ERRORS):
             connection.rollback()
             # Another request with the same person (or the same form key) committed first.
             if request.request_key:
@@ -331,20 +332,51 @@ def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRe
         else:
             raise Refused("full")
         values["status"] = status
-        booking_id = connection.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
-        for row in attendees + claims:
-            row["booking_id"] = booking_id
-        connection.execute(_INSERT_ATTENDEES, attendees)
-        connection.execute(_INSERT_CLAIMS, claims)
-        connection.execute(_INSERT_AUDIT, {
-            "at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
-            "details": {"session_id": target.id, "size": size}})
+        audit_row = {"at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
+                     "details": {"session_id": target.id, "size": size}}
+        if connection.dialect.name == "sqlite":
+            statements = _sqlite_statements(connection.dialect)
+            direct = Direct(connection)
+            try:
+                booking_id = direct.insert(statements["booking"], values)
+                for row in attendees + claims:
+                    row["booking_id"] = booking_id
+                direct.insert_many(statements["attendees"], attendees)
+                direct.insert_many(statements["claims"], claims)
+                direct.insert(statements["audit"], audit_row)
+            finally:
+                direct.close()
+        else:
+            booking_id = connection.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
+            for row in attendees + claims:
+                row["booking_id"] = booking_id
+            connection.execute(_INSERT_ATTENDEES, attendees)
+            connection.execute(_INSERT_CLAIMS, claims)
+            connection.execute(_INSERT_AUDIT, audit_row)
         if request.email:
             with OrmSession(bind=connection, expire_on_commit=False) as session:
                 stored = session.get(Booking, booking_id)
                 mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
                 session.flush()
     return Booked(Booking(id=booking_id, **values), keys.signer.manage_token(values["code"]))
+
+
+_SQLITE: dict[str, Compiled] = {}
+
+
+def _sqlite_statements(dialect: Any) -> dict[str, Compiled]:
+    """The booking's inserts compiled for SQLite once (exhibits/sqlite_statements.py: same SQL, same values)."""
+    if not _SQLITE:
+        _SQLITE.update(
+            booking=Compiled(_INSERT_BOOKING, dialect, ["code", "session_id", "status", "size", "name", "phone_hash",
+                                                        "phone_masked", "email", "lang", "request_key", "created",
+                                                        "anonymised"]),
+            attendees=Compiled(_INSERT_ATTENDEES, dialect, ["booking_id", "position", "name", "id_type", "id_hash",
+                                                            "id_masked", "checked_in_by", "noshow"]),
+            claims=Compiled(_INSERT_CLAIMS, dialect, ["booking_id", "activity_id", "day", "id_hash"]),
+            audit=Compiled(_INSERT_AUDIT, dialect, ["at", "actor", "action", "target", "details"]),
+        )
+    return _SQLITE
 
 
 @contextmanager
