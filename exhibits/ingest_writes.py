@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exhibits import changes as change_log
@@ -170,7 +170,7 @@ def insert_new_items(session: Session, identity: Identity, records: Sequence[Rec
             "id": record.id, "position": record.row or 0,
             "museum_id": museum_id, "hall_id": hall_id, "section_id": section_id,
             "title": record.title, "description": record.description,
-            "metadata_": {**record.metadata, **({"extra": record.extra} if record.extra else {})},
+            "metadata": {**record.metadata, **({"extra": record.extra} if record.extra else {})},
             "object_type": record.object_type, "date_start": record.date_start, "date_end": record.date_end,
             "accession_number": record.accession_number, "rights": record.rights,
             "state": ItemState.READY.value, "error": None, "publication": publication,
@@ -185,7 +185,8 @@ def insert_new_items(session: Session, identity: Identity, records: Sequence[Rec
             museum = museums[museum_id]
             spec = f"{museum}:{hall[0]}" if hall is not None else museum
             changes.append({"item_id": record.id, "kind": "item", "action": action, "set_spec": spec, "at": now})
-    session.execute(insert(Item), rows)
+    # Core inserts on the tables (keys are column names): the ORM's bulk insert costs more than SQLite's work
+    session.execute(Item.__table__.insert(), rows)
     audit(session, identity, "item.ingest", f"items:{len(ids)}", version="first", items=ids[:1000])
     if changes:
-        session.execute(insert(Change), changes)
+        session.execute(Change.__table__.insert(), changes)
