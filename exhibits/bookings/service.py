@@ -325,7 +325,10 @@ def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRe
             with OrmSession(bind=connection, expire_on_commit=False) as session:
                 _expire_offers(session, keys, session.get(Session, target.id), now)
                 session.flush()
-        if connection.execute(_TAKE, {"sid": target.id, "n": size}).rowcount == 1:
+        sqlite = connection.dialect.name == "sqlite"
+        take = {"sid": target.id, "n": size}
+        taken = (_direct_rowcount(connection, "take", take) if sqlite else connection.execute(_TAKE, take).rowcount)
+        if taken == 1:
             status = "confirmed"
         elif target.waitlist and request.waitlist:
             status = "waitlisted"
@@ -334,7 +337,7 @@ def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRe
         values["status"] = status
         audit_row = {"at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
                      "details": {"session_id": target.id, "size": size}}
-        if connection.dialect.name == "sqlite":
+        if sqlite:
             statements = _sqlite_statements(connection.dialect)
             direct = Direct(connection)
             try:
@@ -368,6 +371,7 @@ def _sqlite_statements(dialect: Any) -> dict[str, Compiled]:
     """The booking's inserts compiled for SQLite once (exhibits/sqlite_statements.py: same SQL, same values)."""
     if not _SQLITE:
         _SQLITE.update(
+            take=Compiled(_TAKE, dialect),
             booking=Compiled(_INSERT_BOOKING, dialect, ["code", "session_id", "status", "size", "name", "phone_hash",
                                                         "phone_masked", "email", "lang", "request_key", "created",
                                                         "anonymised"]),
@@ -377,6 +381,14 @@ def _sqlite_statements(dialect: Any) -> dict[str, Compiled]:
             audit=Compiled(_INSERT_AUDIT, dialect, ["at", "actor", "action", "target", "details"]),
         )
     return _SQLITE
+
+
+def _direct_rowcount(connection: Any, name: str, values: dict) -> int:
+    direct = Direct(connection)
+    try:
+        return direct.rowcount(_sqlite_statements(connection.dialect)[name], values)
+    finally:
+        direct.close()
 
 
 @contextmanager
