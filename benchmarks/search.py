@@ -33,6 +33,7 @@ import yaml  # noqa: E402
 
 from benchmarks.support import children_cpu, loadavg, percentile  # noqa: E402
 
+import ingest.plugins  # noqa: E402,F401  (the built-in media kinds: the fixture documents ask them for stills)
 from search import analysis, query as qm  # noqa: E402
 from search.documents import FACET_FIELDS, index_fields  # noqa: E402
 
