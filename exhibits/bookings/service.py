@@ -15,21 +15,21 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterator, Mapping
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from exhibits import audit
 from exhibits.bookings import documents, mail
 from exhibits.bookings.documents import Document, DocumentError
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import (
-    Activity, Attendee, Booking, Claim, OutboxMail, Session, Suspension, Venue, local_now,
+    Activity, Attendee, Booking, Claim, OutboxMail, Session, Suspension, local_now,
 )
 from exhibits.bookings.privacy import Hasher, mask, mask_phone
 from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
