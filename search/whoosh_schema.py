@@ -53,7 +53,9 @@ class UnigramText(TEXT):
     """A ``*_chars`` field: :class:`GapTokenizer`'s postings, made without Whoosh's token objects (these
     fields hold about as many tokens as all the others together, so the writer's time matters)."""
 
-    def index(self, value, **kwargs):
+    @staticmethod
+    def _positions(value: str) -> dict[str, list[int]]:
+        """Each character's positions, a lone GAP token skipping GAP_POSITIONS (see GapTokenizer)."""
         from search.analysis import GAP, GAP_POSITIONS
 
         poses: dict[str, list[int]] = {}
@@ -68,36 +70,25 @@ class UnigramText(TEXT):
             else:
                 found.append(pos)
             pos += 1
+        return poses
+
+    def index(self, value, **kwargs):
         from search.whoosh_segment import positions_encoder
 
         boost = self.format.field_boost
         encode = positions_encoder(self.format)
-        for text, positions in poses.items():  # what Positions.word_values yields, in the same order
+        for text, positions in self._positions(value).items():  # what Positions.word_values yields, in order
             yield text.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions)
-
 
     def index_into(self, value: str, terms: dict, docnum: int) -> int:
         """:meth:`index`'s postings straight into :class:`search.whoosh_segment.FastSegmentWriter`'s
         ``terms`` (keyed by str); returns the field length (the indexed characters)."""
-        from search.analysis import GAP, GAP_POSITIONS
         from search.whoosh_segment import add_posting, positions_encoder
 
-        poses: dict[str, list[int]] = {}
-        pos = 0
-        for text in value.split():
-            if text == GAP:
-                pos += GAP_POSITIONS
-                continue
-            found = poses.get(text)
-            if found is None:
-                poses[text] = [pos]
-            else:
-                found.append(pos)
-            pos += 1
         boost = self.format.field_boost
         encode = positions_encoder(self.format)
         length = 0
-        for text, positions in poses.items():
+        for text, positions in self._positions(value).items():
             length += len(positions)
             add_posting(terms, text, docnum, float(len(positions)) * boost, encode(positions))
         return length
