@@ -52,3 +52,12 @@ def live_url(app, settings):
     app.extensions["jinshi"].settings = dataclasses.replace(settings, base_url="")
     with serve(app) as url:
         yield url
+
+
+@pytest.fixture
+def queued(app):
+    """The app's job queue replaced by a list of the enqueued job ids."""
+    from tests.support.enqueued import Enqueued
+
+    app.extensions["jinshi.queue"] = Enqueued()
+    return app.extensions["jinshi.queue"]

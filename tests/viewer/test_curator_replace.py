@@ -14,23 +14,13 @@ from exhibits.models import Asset, AuditEntry, Change, Job
 from ingest import jobs
 from ingest.fixity import verify_store
 from media.store import sha256_file
+from tests.support.enqueued import Enqueued
 from tests.support.curators import add_users, csrf_token, log_in
 from tests.support.media import make_photo
 
 #: A real photograph shipped by Debian (assimp-testmodels, installed by `make test`), and a real glTF model.
 PHOTO = Path("/usr/share/assimp/models/IRRMesh/brownground_1-1.jpg")
 MODEL = Path("/usr/share/assimp/models/glTF2/BoxTextured-glTF-Binary/BoxTextured.glb")
-
-
-class Enqueued(list):
-    def enqueue(self, job_id: int) -> None:
-        self.append(job_id)
-
-
-@pytest.fixture
-def queued(app):
-    app.extensions["jinshi.queue"] = Enqueued()
-    return app.extensions["jinshi.queue"]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import io
 import pytest
 
 from exhibits.uploads import Uploads
+from tests.support.enqueued import Enqueued
 from tests.support.media import make_photo
 from tests.support.uploads import USERS, add_accounts, auth, put
 
@@ -15,11 +16,6 @@ def api(app):
     add_accounts(app.extensions["jinshi"])
     app.extensions["jinshi.queue"] = Enqueued()
     return app.test_client()
-
-
-class Enqueued(list):
-    def enqueue(self, job_id: int) -> None:
-        self.append(job_id)
 
 
 def test_post_a_job_then_follow_it(api, app, museum_runtime, tmp_path):

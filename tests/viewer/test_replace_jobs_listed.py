@@ -5,7 +5,6 @@ import io
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from sqlalchemy import select
 
 from exhibits.models import Asset, Job
@@ -15,17 +14,6 @@ from tests.support.media import make_photo
 
 #: A real photograph shipped by Debian (assimp-testmodels, installed by `make test`).
 PHOTO = Path("/usr/share/assimp/models/IRRMesh/brownground_1-1.jpg")
-
-
-class Enqueued(list):
-    def enqueue(self, job_id: int) -> None:
-        self.append(job_id)
-
-
-@pytest.fixture
-def queued(app):
-    app.extensions["jinshi.queue"] = Enqueued()
-    return app.extensions["jinshi.queue"]
 
 
 def _client(app, name):
