@@ -167,6 +167,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads a worker (jinshi serve: 8)")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (jinshi serve: gthread)")
+    parser.add_argument("--scenario", choices=("rush", "spread"), action="append",
+                        help="run only this scenario (may be repeated; default both)")
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python",
                         help="load generator (default wrk when installed)")
     args = parser.parse_args()
@@ -176,7 +179,7 @@ def main() -> None:
     database_url = args.database_url or f"sqlite:///{home / 'catalogue.sqlite3'}"
     (home / "activities.yaml").write_text(ACTIVITIES.format(capacity=args.capacity), encoding="utf-8")
     jinshi(env, "activities", "load", str(home / "activities.yaml"))
-    server = Server(home, args.workers, threads=args.threads, env=env)
+    server = Server(home, args.workers, threads=args.threads, worker_class=args.worker_class, env=env)
     port = server.port
     try:
         server.start(ready="/api/activities")
@@ -188,7 +191,7 @@ def main() -> None:
 
         rush = sessions_of("rush")
         spread = sessions_of("spread")[:100]
-        print(f"client {args.client}, gunicorn {args.workers} workers × {args.threads} threads, database {args.database_url or 'SQLite (WAL)'}, "
+        print(f"client {args.client}, gunicorn {args.workers} {args.worker_class} workers × {args.threads} threads, database {args.database_url or 'SQLite (WAL)'}, "
               f"concurrency {args.concurrency}, {os.cpu_count()} cores, load average before {loadavg()}")
         person = 0
         scenarios = []
@@ -205,7 +208,8 @@ def main() -> None:
                                   "id_type": "resident", "id_number": resident(person), "waitlist": False})
             person += 1
         scenarios.append(("spread (100 sessions × 20 places)", spread_bodies, {s["id"]: 20 for s in spread}))
-        for name, bodies, capacities in scenarios:
+        wanted = args.scenario or ["rush", "spread"]
+        for name, bodies, capacities in [s for s in scenarios if s[0].split()[0] in wanted]:
             cpu_before, client_before, load_before = server.cpu(), time.process_time(), load()
             children_before = children_cpu()
             if args.client == "wrk":
@@ -231,6 +235,8 @@ def main() -> None:
                   f"{len(bodies) / cpu * (os.cpu_count() or 1):.0f} requests/s on {os.cpu_count()} idle cores); "
                   f"client {client:.1f} s; load average {load_before:.1f} → {load():.1f}")
             print(f"  statuses {dict(statuses)}")
+            if any(str(s).startswith("5") for s in statuses):
+                print("  server errors, the end of its log:\n" + server.log_tail(6000))
             print(f"  confirmed answers {confirmed}, places held in the database {booked}, capacity {sum(capacities.values())}, "
                   f"remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}, oversold {oversold}")
         print(f"\nload average after {loadavg()}")

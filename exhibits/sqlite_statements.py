@@ -51,5 +51,18 @@ class Direct:
     def insert_many(self, compiled: Compiled, rows: list[Mapping[str, Any]]) -> None:
         self.cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
 
+    def many(self, compiled: Compiled, rows: list[Mapping[str, Any]]) -> int:
+        """Run a statement once for each of ``rows``; the rows it changed in all."""
+        self.cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+        return self.cursor.rowcount
+
+    def rows(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple]:
+        """The rows of a plain query (no type conversion: integers and text)."""
+        return self.cursor.execute(sql, tuple(parameters)).fetchall()
+
+    def scalar(self, sql: str, parameters: Iterable[Any] = ()) -> Any:
+        row = self.cursor.execute(sql, tuple(parameters)).fetchone()
+        return row[0] if row else None
+
     def close(self) -> None:
         self.cursor.close()

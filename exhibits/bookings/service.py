@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from exhibits import audit
-from exhibits.bookings import documents, mail
+from exhibits.bookings import documents, mail, writes
 from exhibits.bookings.documents import Document, DocumentError
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import (
@@ -34,8 +34,7 @@ from exhibits.bookings.models import (
 from exhibits.bookings.privacy import Hasher, mask, mask_phone
 from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
 from exhibits.db import Database
-from exhibits.sqlite_statements import INTEGRITY_ERRORS, Compiled, Direct
-from exhibits.models import AuditEntry, utcnow
+from exhibits.models import utcnow
 
 #: Statuses that hold places.
 HOLDING = ("confirmed", "offered")
@@ -242,23 +241,15 @@ _TARGET = (
            _STALE_OFFERS.label("stale_offers"))
     .join(Activity, Activity.id == Session.activity_id).where(Session.id == bindparam("sid"))
 )
-_TAKE = (update(Session.__table__)
-         .where(Session.__table__.c.id == bindparam("sid"), Session.__table__.c.remaining >= bindparam("n"),
-                Session.__table__.c.state == "open")
-         .values(remaining=Session.__table__.c.remaining - bindparam("n")))
-_INSERT_BOOKING = Booking.__table__.insert()
-_INSERT_ATTENDEES = Attendee.__table__.insert()
-_INSERT_CLAIMS = Claim.__table__.insert()
-_INSERT_AUDIT = AuditEntry.__table__.insert()
 
 
 def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None = None) -> Booked:
     """Book ``request`` or raise InvalidInput / Refused; nothing is written unless the booking is taken.
 
     The rules are checked first with plain reads; the write transaction (the only part that holds SQLite's write
-    lock) then takes the places with one conditional UPDATE and inserts the rows (booking, attendees, claims,
-    audit) with Core statements. A person booking twice at the same instant is stopped there by the claims'
-    unique index.
+    lock, shared with the other bookings waiting in this process) then takes the places with the conditional
+    UPDATE and inserts the rows (booking, attendees, claims, audit) with Core statements. A person booking twice
+    at the same instant is stopped there by the claims' unique index.
     """
     now = now or local_now()
     hashes = [keys.hasher.document(p.document.id_type, p.document.number) for p in request.people]
@@ -292,7 +283,7 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
             raise Refused("full")
         try:
             return _write_booking(db, connection, keys, request, target, hashes, now)
-        except (IntegrityError, *INTEGRITY_ERRORS):
+        except (IntegrityError, *writes.duplicate_errors()):
             connection.rollback()
             # Another request with the same person (or the same form key) committed first.
             if request.request_key:
@@ -305,90 +296,47 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
 
 def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRequest, target: Any,
                    hashes: list[str], now: datetime) -> Booked:
-    """The write transaction of :func:`book`, on the connection its reads used (one pool checkout a booking).
+    """The write of :func:`book`: on SQLite together with the other bookings waiting in this process
+    (exhibits/bookings/writes.py), on PostgreSQL on the connection its reads used.
 
     Everything a row needs is computed before the write lock is taken, so the lock is held for the statements
     alone."""
     size, day = len(request.people), target.starts.date()
     values = dict(
-        code=new_code(), session_id=target.id, status="", size=size, name=request.name,
+        code=new_code(), session_id=target.id, size=size, name=request.name,
         phone_hash=keys.hasher.phone(request.phone), phone_masked=mask_phone(request.phone),
         email=request.email, lang=request.lang, request_key=request.request_key, created=now,
         anonymised=False,
     )
-    attendees = [{"booking_id": None, "position": i, "name": p.name, "id_type": p.document.id_type,
-                  "id_hash": h, "id_masked": mask(p.document.number), "checked_in_by": "", "noshow": False}
-                 for i, (p, h) in enumerate(zip(request.people, hashes))]
-    claims = [{"booking_id": None, "activity_id": target.activity_id, "day": day, "id_hash": h} for h in hashes]
-    with _writing(db, connection):
-        if target.stale_offers:
-            with OrmSession(bind=connection, expire_on_commit=False) as session:
-                _expire_offers(session, keys, session.get(Session, target.id), now)
-                session.flush()
-        sqlite = connection.dialect.name == "sqlite"
-        take = {"sid": target.id, "n": size}
-        taken = (_direct_rowcount(connection, "take", take) if sqlite else connection.execute(_TAKE, take).rowcount)
-        if taken == 1:
-            status = "confirmed"
-        elif target.waitlist and request.waitlist:
-            status = "waitlisted"
-        else:
-            raise Refused("full")
-        values["status"] = status
-        audit_row = {"at": utcnow(), "actor": "", "action": f"booking.{status}", "target": values["code"],
-                     "details": {"session_id": target.id, "size": size}}
-        if sqlite:
-            statements = _sqlite_statements(connection.dialect)
-            direct = Direct(connection)
-            try:
-                booking_id = direct.insert(statements["booking"], values)
-                for row in attendees + claims:
-                    row["booking_id"] = booking_id
-                direct.insert_many(statements["attendees"], attendees)
-                direct.insert_many(statements["claims"], claims)
-                direct.insert(statements["audit"], audit_row)
-            finally:
-                direct.close()
-        else:
-            booking_id = connection.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
-            for row in attendees + claims:
-                row["booking_id"] = booking_id
-            connection.execute(_INSERT_ATTENDEES, attendees)
-            connection.execute(_INSERT_CLAIMS, claims)
-            connection.execute(_INSERT_AUDIT, audit_row)
-        if request.email:
-            with OrmSession(bind=connection, expire_on_commit=False) as session:
-                stored = session.get(Booking, booking_id)
-                mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
-                session.flush()
-    return Booked(Booking(id=booking_id, **values), keys.signer.manage_token(values["code"]))
+    pending = writes.PendingBooking(
+        session_id=target.id, size=size, values=values,
+        attendees=[{"position": i, "name": p.name, "id_type": p.document.id_type, "id_hash": h,
+                    "id_masked": mask(p.document.number), "checked_in_by": "", "noshow": False}
+                   for i, (p, h) in enumerate(zip(request.people, hashes))],
+        claims=[{"activity_id": target.activity_id, "day": day, "id_hash": h} for h in hashes],
+        audit={"at": utcnow(), "actor": "", "target": values["code"], "details": {"session_id": target.id, "size": size}},
+        waitlist=bool(target.waitlist and request.waitlist),
+        after_insert=(lambda conn, booking_id, status: _queue_booking_mail(conn, keys, booking_id, status))
+        if request.email else None,
+    )
+    if target.stale_offers:  # places held past their time go to the next in line first
+        with _writing(db, connection), OrmSession(bind=connection, expire_on_commit=False) as session:
+            _expire_offers(session, keys, session.get(Session, target.id), now)
+            session.flush()
+    if connection.dialect.name == "sqlite":
+        writes.group_commit(db).write(pending, connection)
+    else:
+        with _writing(db, connection):
+            writes.write_one(connection, pending)
+    values.update(id=pending.booking_id, status=pending.status)
+    return Booked(Booking(**values), keys.signer.manage_token(values["code"]))
 
 
-_SQLITE: dict[str, Compiled] = {}
-
-
-def _sqlite_statements(dialect: Any) -> dict[str, Compiled]:
-    """The booking's inserts compiled for SQLite once (exhibits/sqlite_statements.py: same SQL, same values)."""
-    if not _SQLITE:
-        _SQLITE.update(
-            take=Compiled(_TAKE, dialect),
-            booking=Compiled(_INSERT_BOOKING, dialect, ["code", "session_id", "status", "size", "name", "phone_hash",
-                                                        "phone_masked", "email", "lang", "request_key", "created",
-                                                        "anonymised"]),
-            attendees=Compiled(_INSERT_ATTENDEES, dialect, ["booking_id", "position", "name", "id_type", "id_hash",
-                                                            "id_masked", "checked_in_by", "noshow"]),
-            claims=Compiled(_INSERT_CLAIMS, dialect, ["booking_id", "activity_id", "day", "id_hash"]),
-            audit=Compiled(_INSERT_AUDIT, dialect, ["at", "actor", "action", "target", "details"]),
-        )
-    return _SQLITE
-
-
-def _direct_rowcount(connection: Any, name: str, values: dict) -> int:
-    direct = Direct(connection)
-    try:
-        return direct.rowcount(_sqlite_statements(connection.dialect)[name], values)
-    finally:
-        direct.close()
+def _queue_booking_mail(connection: Any, keys: Keys, booking_id: int, status: str) -> None:
+    with OrmSession(bind=connection, expire_on_commit=False) as session:
+        stored = session.get(Booking, booking_id)
+        mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
+        session.flush()
 
 
 @contextmanager

@@ -32,10 +32,35 @@ def test_serve_runs_gunicorn_workers(settings, ingested):
                 time.sleep(0.2)
         assert body is not None, "server did not answer"
         assert "Mirror with four nipples" in body
+        _assert_a_burst_of_connections_is_spread_over_the_workers(process.pid, port)
     finally:
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "gunicorn" in output.lower() and output.lower().count("booting worker") == 2
+
+
+def _assert_a_burst_of_connections_is_spread_over_the_workers(master: int, port: int) -> None:
+    """24 keep-alive connections opened at once (a rush, a proxy's pool) are held by both workers, not one."""
+    import http.client
+
+    import psutil
+
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(24)]
+    try:
+        for connection in connections:  # all connected before any asks
+            connection.connect()
+        for connection in connections:
+            connection.request("GET", "/api/activities")
+        for connection in connections:
+            connection.getresponse().read()
+        held = {}
+        for worker in psutil.Process(master).children():
+            held[worker.pid] = sum(1 for c in worker.net_connections("tcp")
+                                   if c.laddr.port == port and c.status == psutil.CONN_ESTABLISHED)
+        assert len(held) == 2 and sum(held.values()) == 24 and min(held.values()) > 0, held
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def test_verify_reports_altered_and_missing_originals(cli, ingested, museum_runtime):

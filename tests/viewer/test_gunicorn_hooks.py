@@ -1,4 +1,5 @@
-"""`jinshi serve` gives gunicorn its Python settings: workers switch threads every millisecond."""
+"""`jinshi serve` gives gunicorn its Python settings: data loaded once in the master, workers switching threads
+every millisecond (the socket each worker listens on: tests/viewer/test_cli.py)."""
 import sys
 
 from click.testing import CliRunner
@@ -21,3 +22,16 @@ def test_serve_passes_the_hooks_and_a_worker_takes_the_short_switch_interval(mon
         assert sys.getswitchinterval() == gunicorn_hooks.SWITCH_INTERVAL < before
     finally:
         sys.setswitchinterval(before)
+
+
+def test_the_master_loads_what_the_first_requests_would_otherwise_wait_for():
+    from gunicorn.config import Config
+
+    from exhibits.bookings import regions
+    from search import analysis
+
+    config = Config()
+    config.set("on_starting", gunicorn_hooks.on_starting)
+    regions._load.cache_clear()
+    config.on_starting(None)
+    assert regions._load.cache_info().currsize == 1 and analysis._ready
