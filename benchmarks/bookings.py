@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import Server, children_cpu, jinshi, load, loadavg, percentile, server_env  # noqa: E402
+from benchmarks.support import WORKER_CLASS, Server, children_cpu, jinshi, load, loadavg, percentile, server_env  # noqa: E402
 from exhibits.bookings.documents import check_character  # noqa: E402
 
 ACTIVITIES = """\
@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads a worker (jinshi serve: 8)")
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (jinshi serve: gthread)")
+    parser.add_argument("--worker-class", default=WORKER_CLASS, help=f"gunicorn worker class (jinshi serve: {WORKER_CLASS})")
     parser.add_argument("--scenario", choices=("rush", "spread"), action="append",
                         help="run only this scenario (may be repeated; default both)")
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python",

@@ -29,6 +29,8 @@ JINSHI = [sys.executable, "-c", "from viewer.cli import main; main()"]
 WSGI_APP = "viewer.app:create_app(migrate=False)"
 #: Its Python settings (the workers' thread switch interval), as ``jinshi serve`` gives them (viewer.cli.GUNICORN_CONFIG).
 GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
+#: Its worker class (viewer.cli.WORKER_CLASS): gthread that spreads bursts of connections over the workers.
+WORKER_CLASS = "viewer.gunicorn_worker.BalancedThreadWorker"
 
 #: The words generated catalogue records are made of (zh, en): materials, objects, periods with their years.
 MATERIALS = [("青铜", "bronze"), ("瓷", "porcelain"), ("玉", "jade"), ("纸本", "paper"), ("木", "wood"), ("银", "silver")]
@@ -119,10 +121,10 @@ def remove_unless_kept(folder: Path, keep: bool) -> None:
 class Server:
     """Jinshi's production server (gunicorn) on a free loopback port; a context manager that stops it.
 
-    ``threads`` and ``worker_class`` default to what ``jinshi serve`` uses (gthread, 8 threads).
+    ``threads`` and ``worker_class`` default to what ``jinshi serve`` uses (its gthread worker, 8 threads).
     """
 
-    def __init__(self, home: Path, workers: int = 2, *, threads: int = 8, worker_class: str = "gthread",
+    def __init__(self, home: Path, workers: int = 2, *, threads: int = 8, worker_class: str = WORKER_CLASS,
                  env: dict[str, str] | None = None, migrate: bool = True) -> None:
         self.home = Path(home)
         self.workers, self.threads, self.worker_class = workers, threads, worker_class
@@ -144,7 +146,7 @@ class Server:
             jinshi(self.env, "migrate")
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                    "--worker-class", self.worker_class, "--timeout", "120", "--config", GUNICORN_CONFIG]
-        if self.worker_class == "gthread":
+        if self.worker_class != "sync":
             command += ["--threads", str(self.threads)]
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import pyvips  # noqa: E402
 
 from benchmarks.support import Server as JinshiServer  # noqa: E402
-from benchmarks.support import free_port, jinshi, percentile, remove_unless_kept, server_env  # noqa: E402
+from benchmarks.support import WORKER_CLASS, free_port, jinshi, percentile, remove_unless_kept, server_env  # noqa: E402
 from media.images import make_pyramid  # noqa: E402
 from media.store import MediaStore  # noqa: E402
 
@@ -131,7 +131,7 @@ def catalogue(home: Path, photo: Path) -> None:
     jinshi(env, "ingest", str(photo), "--museum", "bench", "--hall", "tiles")
 
 
-def start_jinshi(home: Path, worker_class: str = "gthread") -> JinshiServer:
+def start_jinshi(home: Path, worker_class: str = WORKER_CLASS) -> JinshiServer:
     server = JinshiServer(home, 2, threads=4, worker_class=worker_class)
     server.env["JINSHI_BASE_URL"] = server.base
     return server.start()
@@ -228,8 +228,8 @@ def main() -> None:
     parser.add_argument("--warm-passes", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
-                        help="gunicorn worker class for Jinshi (jinshi serve uses gthread)")
+    parser.add_argument("--worker-class", default=WORKER_CLASS, choices=[WORKER_CLASS, "gthread", "sync"],
+                        help="gunicorn worker class for Jinshi (jinshi serve uses the first)")
     parser.add_argument("--no-iipimage", action="store_true", help="measure Jinshi only")
     args = parser.parse_args()
 

@@ -35,7 +35,11 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # a pool as large as a web worker's threads and its background work: a connection returned to a full pool
+        # is closed, and the next request opens (and sets up) another
+        on_disk = "///" in url and path not in ("", ":memory:")
+        pool = {"pool_size": 16, "max_overflow": 16} if on_disk else {}
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial

@@ -184,6 +184,8 @@ def serve(host: str, port: int, workers: int | None, dev: bool) -> None:
 WSGI_APP = "viewer.app:create_app(migrate=False)"
 #: gunicorn's settings that are Python (the workers' thread switch interval): viewer/gunicorn_hooks.py.
 GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
+#: gthread that leaves new connections to a less busy worker for a moment (viewer/gunicorn_worker.py).
+WORKER_CLASS = "viewer.gunicorn_worker.BalancedThreadWorker"
 
 
 def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
@@ -198,7 +200,7 @@ def _serve(host: str, port: int, workers: int | None, dev: bool) -> None:
         Runtime().close()
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--threads", "8", "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+        "--threads", "8", "--worker-class", WORKER_CLASS, "--access-logfile", "-", "--timeout", "120",
         "--config", GUNICORN_CONFIG, WSGI_APP,
     ]
     err.print(f"Serving on http://{host}:{port} with {workers} workers")

@@ -1,10 +1,5 @@
 """gunicorn settings of ``jinshi serve`` that are Python rather than flags (``-c python:viewer.gunicorn_hooks``).
 
-* **A socket for each worker** (``reuse_port``: SO_REUSEPORT). Workers that share one listening socket race to
-  accept, and the one that wakes first may take a whole burst: 50 connections of a release-time rush went 50 to
-  0, one worker served everything on one core while the other idled. With a socket each, the kernel spreads new
-  connections over the workers. (A second ``jinshi serve`` started on the same port by the same user would
-  share it too, rather than fail: stop the old one first.)
 * **Data every worker needs, loaded once in the master** (``on_starting``): the GB/T 2260 region table that
   checks identity numbers and jieba's dictionary for Chinese search, about a second of loading that the first
   visitors of each new worker would otherwise wait for (each of a worker's threads loading it at once). Forked
@@ -20,8 +15,6 @@ import sys
 
 #: Seconds; CPython's default is 0.005.
 SWITCH_INTERVAL = 0.001
-
-reuse_port = True
 
 
 def preload() -> None:

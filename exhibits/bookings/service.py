@@ -62,9 +62,29 @@ class BookingRequest:
     waitlist: bool = True
 
 
+@dataclass(frozen=True)
+class WrittenBooking:
+    """A booking as :func:`book` just wrote it: a plain object, since building an ORM instance for the answer
+    cost more than writing the rows."""
+
+    id: int
+    code: str
+    session_id: int
+    status: str
+    size: int
+    name: str
+    phone_hash: str
+    phone_masked: str
+    email: str
+    lang: str
+    request_key: str | None
+    created: datetime
+    anonymised: bool
+
+
 @dataclass
 class Booked:
-    booking: Booking
+    booking: Booking | WrittenBooking
     manage_token: str
     #: True when this answer repeats an earlier submit of the same form.
     repeated: bool = False
@@ -329,7 +349,7 @@ def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRe
         with _writing(db, connection):
             writes.write_one(connection, pending)
     values.update(id=pending.booking_id, status=pending.status)
-    return Booked(Booking(**values), keys.signer.manage_token(values["code"]))
+    return Booked(WrittenBooking(**values), keys.signer.manage_token(values["code"]))
 
 
 def _queue_booking_mail(connection: Any, keys: Keys, booking_id: int, status: str) -> None:
