@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import WORKER_CLASS, Server, children_cpu, jinshi, load, loadavg, percentile, server_env  # noqa: E402
+from benchmarks.support import DEFAULT_THREADS, WORKER_CLASS, Server, children_cpu, jinshi, load, loadavg, percentile, server_env  # noqa: E402
 from exhibits.bookings.documents import check_character  # noqa: E402
 
 ACTIVITIES = """\
@@ -165,7 +165,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--capacity", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads a worker (jinshi serve: 8)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"gunicorn threads a worker (jinshi serve: {DEFAULT_THREADS})")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--worker-class", default=WORKER_CLASS, help=f"gunicorn worker class (jinshi serve: {WORKER_CLASS})")
     parser.add_argument("--scenario", choices=("rush", "spread"), action="append",

@@ -25,12 +25,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 JINSHI = [sys.executable, "-c", "from viewer.cli import main; main()"]
-#: What gunicorn's workers load (the same string ``jinshi serve`` gives it).
-WSGI_APP = "viewer.app:create_app(migrate=False)"
-#: Its Python settings (the workers' thread switch interval), as ``jinshi serve`` gives them (viewer.cli.GUNICORN_CONFIG).
-GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
-#: Its worker class (viewer.cli.WORKER_CLASS): gthread that spreads bursts of connections over the workers.
-WORKER_CLASS = "viewer.gunicorn_worker.BalancedThreadWorker"
+#: What gunicorn's workers load, its Python settings, its worker class and threads: as ``jinshi serve`` has them.
+from viewer.cli import DEFAULT_THREADS, GUNICORN_CONFIG, WORKER_CLASS, WSGI_APP  # noqa: E402
 
 #: The words generated catalogue records are made of (zh, en): materials, objects, periods with their years.
 MATERIALS = [("青铜", "bronze"), ("瓷", "porcelain"), ("玉", "jade"), ("纸本", "paper"), ("木", "wood"), ("银", "silver")]
@@ -121,10 +117,10 @@ def remove_unless_kept(folder: Path, keep: bool) -> None:
 class Server:
     """Jinshi's production server (gunicorn) on a free loopback port; a context manager that stops it.
 
-    ``threads`` and ``worker_class`` default to what ``jinshi serve`` uses (its gthread worker, 8 threads).
+    ``threads`` and ``worker_class`` default to what ``jinshi serve`` uses (its gthread worker and threads).
     """
 
-    def __init__(self, home: Path, workers: int = 2, *, threads: int = 8, worker_class: str = WORKER_CLASS,
+    def __init__(self, home: Path, workers: int = 2, *, threads: int = DEFAULT_THREADS, worker_class: str = WORKER_CLASS,
                  env: dict[str, str] | None = None, migrate: bool = True) -> None:
         self.home = Path(home)
         self.workers, self.threads, self.worker_class = workers, threads, worker_class

@@ -16,6 +16,12 @@ def test_serve_passes_the_hooks_and_a_worker_takes_the_short_switch_interval(mon
     assert result.exit_code == 0, result.output
     command = ran[0]
     assert command[command.index("--config") + 1] == "python:viewer.gunicorn_hooks" == cli.GUNICORN_CONFIG
+    assert command[command.index("--worker-class") + 1] == "viewer.gunicorn_worker.BalancedThreadWorker"
+    assert command[command.index("--threads") + 1] == "4" and command[command.index("--workers") + 1] == "1"
+    result = CliRunner().invoke(cli.main, ["serve", "--port", "5999", "--threads", "12"])
+    assert result.exit_code == 0, result.output
+    assert ran[1][ran[1].index("--threads") + 1] == "12"
+    assert int(ran[1][ran[1].index("--workers") + 1]) >= 2  # one a core, at least two
     before = sys.getswitchinterval()
     try:
         gunicorn_hooks.post_fork(None, None)

@@ -91,7 +91,7 @@ def test_half_sent_requests_do_not_reach_the_app(stack):
     host, port = url.removeprefix("http://").split(":")
     slow = []
     try:
-        for _ in range(40):  # more than the app has threads (8)
+        for _ in range(40):  # more than the app has threads (4)
             sock = socket.create_connection((host, int(port)))
             sock.sendall(b"GET /items/cu-mirror HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # and never finish
             slow.append(sock)
