@@ -1,4 +1,4 @@
-"""Tables of the bookings capability (migration ``book1``).
+"""Tables of the bookings capability (migrations ``book1``, ``book2``).
 
 Every time here is China's wall-clock time (naive ``datetime`` in Asia/Shanghai, :func:`local_now`): a session
 "starts at 09:00 on 2027-03-02" whatever the server's zone, the day a booking counts for (one booking per person per
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zoneinfo import ZoneInfo
@@ -97,6 +97,8 @@ class Session(Base):
 
 class Booking(Base):
     __tablename__ = "booking"
+    #: a session's bookings of one status (its offers past their time, its waiting list) without walking them all
+    __table_args__ = (Index("ix_booking_session_status", "session_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The ticket code: 80 random bits in Crockford base32 (typed at the door, in the ticket URL).
@@ -157,6 +159,7 @@ class Claim(Base):
 
 class Suspension(Base):
     __tablename__ = "booking_suspension"
+    __table_args__ = (Index("ix_booking_suspension_venue_person", "venue_id", "id_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True)

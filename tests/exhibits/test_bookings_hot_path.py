@@ -115,3 +115,24 @@ def test_the_direct_sqlite_inserts_store_what_sqlalchemy_stores(museum_runtime, 
             copy.pop("id")
             assert copy == row, name
         connection.rollback()
+
+
+def test_the_rules_read_finds_its_rows_by_index_not_by_walking_the_session(museum_runtime, tmp_path):
+    """The read every booking makes must not grow with the session's bookings (a popular session holds hundreds):
+    its offers past their time and its people's suspensions are looked up by composite indexes (migration book2)."""
+    import pytest
+    from sqlalchemy import text
+
+    from exhibits.bookings.models import local_now
+
+    if not museum_runtime.db.is_sqlite:
+        pytest.skip("SQLite's query plan (PostgreSQL plans by its statistics)")
+    load(museum_runtime, tmp_path)
+    session_id = first_session(museum_runtime)
+    statement = service._TARGET.params(sid=session_id, hashes=["a" * 64, "b" * 64], now=local_now())
+    with museum_runtime.db.engine.connect() as connection:
+        sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        plan = [row[-1] for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql))]
+    assert any("ix_booking_session_status (session_id=? AND status=?)" in step for step in plan), plan
+    assert any("ix_booking_suspension_venue_person (venue_id=? AND id_hash=?)" in step for step in plan), plan
+    assert not any(step.startswith("SCAN") for step in plan), plan
