@@ -212,6 +212,7 @@ def main() -> None:
         wanted = args.scenario or ["rush", "spread"]
         for name, bodies, capacities in [s for s in scenarios if s[0].split()[0] in wanted]:
             cpu_before, client_before, load_before = server.cpu(), time.process_time(), load()
+            workers_before = server.workers_cpu()
             children_before = children_cpu()
             if args.client == "wrk":
                 result, statuses, wall = run_wrk(port, bodies, args.concurrency, home)
@@ -235,6 +236,8 @@ def main() -> None:
             print(f"  CPU: server {cpu:.1f} s ({cpu / len(bodies) * 1000:.1f} ms a request, so at most "
                   f"{len(bodies) / cpu * (os.cpu_count() or 1):.0f} requests/s on {os.cpu_count()} idle cores); "
                   f"client {client:.1f} s; load average {load_before:.1f} → {load():.1f}")
+            spread = [seconds - workers_before.get(pid, 0) for pid, seconds in sorted(server.workers_cpu().items())]
+            print(f"  CPU of each worker: {' / '.join(f'{s:.1f} s' for s in spread)}")
             print(f"  statuses {dict(statuses)}")
             if any(str(s).startswith("5") for s in statuses):
                 print("  server errors, the end of its log:\n" + server.log_tail(6000))

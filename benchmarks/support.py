@@ -178,6 +178,20 @@ class Server:
         """CPU seconds of the server so far (master and workers)."""
         return process_tree_cpu(self.pid)
 
+    def workers_cpu(self) -> dict[int, float]:
+        """CPU seconds so far of each worker (by pid): how evenly the work is spread."""
+        try:
+            workers = psutil.Process(self.pid).children()
+        except psutil.Error:
+            return {}
+        seconds = {}
+        for worker in workers:
+            try:
+                seconds[worker.pid] = sum(worker.cpu_times()[:2])
+            except psutil.Error:
+                pass
+        return seconds
+
     def rss(self) -> int:
         """Resident memory of the server now (master and workers), in bytes."""
         return process_tree_rss(self.pid)
