@@ -129,12 +129,12 @@ class GroupCommit:
     def write(self, item: PendingBooking, connection: Any) -> None:
         """Write ``item`` (alone or with others queued meanwhile); return when it is committed, or raise its error.
 
-        ``connection`` (the caller's, idle) writes the batch if this thread is the one to write it: a thread that
-        waited here for its turn must not need a second connection from a pool its waiting peers may have emptied.
-
         One thread at a time writes for the process: it takes the write lock, then every booking queued by then.
         The others wait here, not on the lock (the lock is handed between processes, and a thread that only learns
-        its booking is written must not take a turn at it); one whose booking is still queued writes next."""
+        its booking is written must not take a turn at it); one whose booking is still queued writes next.
+
+        ``connection`` (the caller's, idle) writes the batch if this thread is the one to write it: a thread that
+        waited here for its turn must not need a second connection from a pool its waiting peers may have emptied."""
         with self._changed:
             self._queued.append(item)
             while not item.finished and self._writing:
@@ -172,6 +172,8 @@ class GroupCommit:
                         item.error = alone
         finally:
             for item in batch:
+                if not item.status and item.error is None:  # the writer stopped halfway (its worker is exiting)
+                    item.error = RuntimeError("the write of this booking was interrupted; nothing was booked")
                 item.finished = True
 
     def _transaction(self, connection: Any, batch: list[PendingBooking]) -> None:
