@@ -8,12 +8,12 @@ Two scenarios:
 
 * **rush**: one popular session (release time), ``--capacity`` places (default 500), ``--requests`` requests
   without the waiting list: the first ``capacity`` are confirmed, the rest are refused (409 full);
-* **spread**: 100 sessions of 20 places, the requests spread at random over them.
+* **spread**: 100 sessions of 20 places, each asked for as often, in random order (2 000 requests fill them all).
 
 Prints per scenario: requests/s (every answered booking request: a confirmation or a refusal is the same work for
-the server), confirmed bookings/s, p50/p95/max latency, HTTP statuses, and confirmed versus capacity per session
-(oversold must be 0), plus the load average before and after (the machine is shared: figures are only comparable
-at similar load). ``JINSHI_RATE_LIMITS=off`` for the server; default database SQLite in a temporary JINSHI_HOME.
+the server), confirmed bookings/s, p50/p95/max latency, HTTP statuses, the CPU of each worker, and the places held
+in the database against the places asked for within capacity (must be equal; oversold must be 0), plus the load
+average before and after (the machine is shared: figures are only comparable at similar load). ``JINSHI_RATE_LIMITS=off`` for the server; default database SQLite in a temporary JINSHI_HOME.
 
 The load generator is Debian's ``wrk`` (C, one thread, ``benchmarks/bookings.lua``: each body sent once) when it is
 installed, so the client does not take the cores it measures; ``--client python`` (50 threads with keep-alive
@@ -202,10 +202,12 @@ def main() -> None:
                                 "id_number": resident(person), "waitlist": False})
             person += 1
         scenarios.append(("rush (1 session, %d places)" % args.capacity, rush_bodies, {rush[0]["id"]: args.capacity}))
-        rng = random.Random(7)
+        # every session asked for as often (2 000 requests: 20 each), in random order
+        deck = [s["id"] for s in spread] * -(-args.requests // len(spread))
+        random.Random(7).shuffle(deck)
         spread_bodies = []
-        for _ in range(args.requests):
-            spread_bodies.append({"session": rng.choice(spread)["id"], "name": "压测", "phone": "13800000000",
+        for session_id in deck[:args.requests]:
+            spread_bodies.append({"session": session_id, "name": "压测", "phone": "13800000000",
                                   "id_type": "resident", "id_number": resident(person), "waitlist": False})
             person += 1
         scenarios.append(("spread (100 sessions × 20 places)", spread_bodies, {s["id"]: 20 for s in spread}))
@@ -236,13 +238,17 @@ def main() -> None:
             print(f"  CPU: server {cpu:.1f} s ({cpu / len(bodies) * 1000:.1f} ms a request, so at most "
                   f"{len(bodies) / cpu * (os.cpu_count() or 1):.0f} requests/s on {os.cpu_count()} idle cores); "
                   f"client {client:.1f} s; load average {load_before:.1f} → {load():.1f}")
-            spread = [seconds - workers_before.get(pid, 0) for pid, seconds in sorted(server.workers_cpu().items())]
-            print(f"  CPU of each worker: {' / '.join(f'{s:.1f} s' for s in spread)}")
+            per_worker = [seconds - workers_before.get(pid, 0) for pid, seconds in sorted(server.workers_cpu().items())]
+            print(f"  CPU of each worker: {' / '.join(f'{s:.1f} s' for s in per_worker)}")
             print(f"  statuses {dict(statuses)}")
             if any(str(s).startswith("5") for s in statuses):
                 print("  server errors, the end of its log:\n" + server.log_tail(6000))
-            print(f"  confirmed answers {confirmed}, places held in the database {booked}, capacity {sum(capacities.values())}, "
-                  f"remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}, oversold {oversold}")
+            asked = Counter(b["session"] for b in bodies)
+            expected = sum(min(capacity, asked[sid]) for sid, capacity in capacities.items())
+            print(f"  places held in the database {booked} of {expected} asked for within capacity "
+                  f"({'equal: ok' if booked == expected else 'MISSED'}; capacity {sum(capacities.values())}), "
+                  f"oversold {oversold}, remaining < 0: {sum(1 for sid in capacities if after[sid]['remaining'] < 0)}; "
+                  f"confirmed answers counted by the client {confirmed}")
         print(f"\nload average after {loadavg()}")
     finally:
         server.stop()

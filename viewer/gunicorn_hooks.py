@@ -4,6 +4,8 @@
   checks identity numbers and jieba's dictionary for Chinese search, about a second of loading that the first
   visitors of each new worker would otherwise wait for (each of a worker's threads loading it at once). Forked
   workers share it.
+* **The worker's threads, known to the app** (``post_fork``): renders may hold at most half of them
+  (``render_capacity``), so a burst of renders leaves threads for stored tiles and pages.
 * **A 1 ms thread switch interval** (``post_fork``). A worker runs several threads under one GIL. A thread that
   waits on the database gives the GIL up while it waits, and to get it back must wait for the running thread's
   switch interval (CPython's default is 5 ms) once per statement. A 1 ms interval cuts that wait to a fifth; the
@@ -15,6 +17,19 @@ import sys
 
 #: Seconds; CPython's default is 0.005.
 SWITCH_INTERVAL = 0.001
+#: Requests inside the IIIF render pool (running or queued) when nothing says how many threads serve them.
+RENDER_CAPACITY = 4
+
+#: The request threads of this gunicorn worker (None outside gunicorn: the dev server, tests).
+worker_threads: int | None = None
+
+
+def render_capacity() -> int:
+    """How many requests may wait inside the render pool at once: at most half the worker's threads, so stored
+    tiles and pages always find one (a full pool answers 503 at once)."""
+    if worker_threads is None:
+        return RENDER_CAPACITY
+    return max(1, min(RENDER_CAPACITY, worker_threads // 2))
 
 
 def preload() -> None:
@@ -31,4 +46,6 @@ def on_starting(server) -> None:  # noqa: ARG001 - gunicorn's hook signature
 
 
 def post_fork(server, worker) -> None:  # noqa: ARG001 - gunicorn's hook signature
+    global worker_threads
+    worker_threads = worker.cfg.threads
     sys.setswitchinterval(SWITCH_INTERVAL)

@@ -41,3 +41,17 @@ def test_the_master_loads_what_the_first_requests_would_otherwise_wait_for():
     regions._load.cache_clear()
     config.on_starting(None)
     assert regions._load.cache_info().currsize == 1 and analysis._ready
+
+
+def test_renders_may_hold_at_most_half_of_a_workers_threads(monkeypatch):
+    from types import SimpleNamespace
+
+    before = sys.getswitchinterval()
+    try:
+        for threads, capacity in ((4, 2), (8, 4), (16, 4), (2, 1), (1, 1)):
+            gunicorn_hooks.post_fork(None, SimpleNamespace(cfg=SimpleNamespace(threads=threads)))
+            assert gunicorn_hooks.render_capacity() == capacity, threads
+    finally:
+        sys.setswitchinterval(before)
+        monkeypatch.setattr(gunicorn_hooks, "worker_threads", None)
+    assert gunicorn_hooks.render_capacity() == gunicorn_hooks.RENDER_CAPACITY  # outside gunicorn

@@ -12,6 +12,8 @@ from werkzeug.wsgi import wrap_file
 
 from media.store import is_sha256
 from media.iiif_image import CONTEXT, PROFILE_URI, IIIFError, ImageService, parse_request
+from media.render_pool import RenderPool
+from viewer import gunicorn_hooks
 
 bp = Blueprint("iiif_image", __name__)
 
@@ -31,8 +33,10 @@ def service() -> ImageService:
     svc = current_app.extensions.get("jinshi.iiif_image")
     if svc is None:
         runtime = _runtime()
+        capacity = gunicorn_hooks.render_capacity()
         svc = ImageService(runtime.store, runtime.settings.cache_root,
-                           cache_max_bytes=runtime.settings.cache_max_bytes)
+                           cache_max_bytes=runtime.settings.cache_max_bytes,
+                           pool=RenderPool(workers=min(2, capacity), capacity=capacity))
         current_app.extensions["jinshi.iiif_image"] = svc
     return svc
 
