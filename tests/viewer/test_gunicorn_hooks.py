@@ -1,6 +1,7 @@
 """`jinshi serve` gives gunicorn its Python settings: data loaded once in the master, workers switching threads
 every millisecond (the socket each worker listens on: tests/viewer/test_cli.py)."""
 import sys
+from types import SimpleNamespace
 
 from click.testing import CliRunner
 
@@ -23,8 +24,9 @@ def test_serve_passes_the_hooks_and_a_worker_takes_the_short_switch_interval(mon
     assert ran[1][ran[1].index("--threads") + 1] == "12"
     assert int(ran[1][ran[1].index("--workers") + 1]) >= 2  # one a core, at least two
     before = sys.getswitchinterval()
+    monkeypatch.setattr(gunicorn_hooks, "worker_threads", None)  # what post_fork sets is put back after the test
     try:
-        gunicorn_hooks.post_fork(None, None)
+        gunicorn_hooks.post_fork(None, SimpleNamespace(cfg=SimpleNamespace(threads=4)))
         assert sys.getswitchinterval() == gunicorn_hooks.SWITCH_INTERVAL < before
     finally:
         sys.setswitchinterval(before)
@@ -44,14 +46,13 @@ def test_the_master_loads_what_the_first_requests_would_otherwise_wait_for():
 
 
 def test_renders_may_hold_at_most_half_of_a_workers_threads(monkeypatch):
-    from types import SimpleNamespace
-
     before = sys.getswitchinterval()
+    monkeypatch.setattr(gunicorn_hooks, "worker_threads", None)  # what post_fork sets is put back after the test
     try:
         for threads, capacity in ((4, 2), (8, 4), (16, 4), (2, 1), (1, 1)):
             gunicorn_hooks.post_fork(None, SimpleNamespace(cfg=SimpleNamespace(threads=threads)))
             assert gunicorn_hooks.render_capacity() == capacity, threads
     finally:
         sys.setswitchinterval(before)
-        monkeypatch.setattr(gunicorn_hooks, "worker_threads", None)
+    gunicorn_hooks.worker_threads = None
     assert gunicorn_hooks.render_capacity() == gunicorn_hooks.RENDER_CAPACITY  # outside gunicorn
