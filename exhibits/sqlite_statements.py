@@ -39,15 +39,6 @@ class Direct:
     def __init__(self, connection: Connection) -> None:
         self.cursor = connection.connection.dbapi_connection.cursor()
 
-    def rowcount(self, compiled: Compiled, values: Mapping[str, Any]) -> int:
-        self.cursor.execute(compiled.sql, compiled.parameters(values))
-        return self.cursor.rowcount
-
-    def insert(self, compiled: Compiled, values: Mapping[str, Any]) -> int:
-        """Insert one row; its new primary key."""
-        self.cursor.execute(compiled.sql, compiled.parameters(values))
-        return self.cursor.lastrowid
-
     def insert_many(self, compiled: Compiled, rows: list[Mapping[str, Any]]) -> None:
         self.cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
 

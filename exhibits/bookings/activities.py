@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from exhibits import audit
 from exhibits.db import Database
-from exhibits.halls import SLUG, YamlFileError, _Reader, compose_file
+from exhibits.halls import YamlFileError, _Reader, compose_file
 from exhibits.identity import SYSTEM, Identity, require_venue
 from exhibits.bookings.models import Activity, Booking, Session, Venue, local_now
 

@@ -16,7 +16,7 @@ from exhibits import audit
 from exhibits.bookings import mail
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import Activity, Booking, Claim, Session, Venue, local_now
-from exhibits.bookings.service import ACTIVE, HOLDING, Keys, offer_places, write_session
+from exhibits.bookings.service import ACTIVE, Keys, offer_places, write_session
 from exhibits.bookings.tickets import display_code
 from exhibits.db import Database
 from exhibits.identity import Identity, require_venue
