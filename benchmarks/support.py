@@ -25,8 +25,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 JINSHI = [sys.executable, "-c", "from viewer.cli import main; main()"]
-#: What gunicorn's workers load, its Python settings, its worker class and threads: as ``jinshi serve`` has them.
-from viewer.cli import DEFAULT_THREADS, GUNICORN_CONFIG, WORKER_CLASS, WSGI_APP  # noqa: E402
+#: gunicorn as ``jinshi serve`` starts it: its command line, worker class and threads.
+from viewer.cli import DEFAULT_THREADS, WORKER_CLASS, gunicorn_command  # noqa: E402
 
 #: The words generated catalogue records are made of (zh, en): materials, objects, periods with their years.
 MATERIALS = [("青铜", "bronze"), ("瓷", "porcelain"), ("玉", "jade"), ("纸本", "paper"), ("木", "wood"), ("银", "silver")]
@@ -140,13 +140,10 @@ class Server:
         """Start gunicorn and wait until ``ready`` answers (any status below 500)."""
         if self.migrate:  # once, as `jinshi serve` does before its workers start
             jinshi(self.env, "migrate")
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                   "--worker-class", self.worker_class, "--timeout", "120", "--config", GUNICORN_CONFIG]
-        if self.worker_class != "sync":
-            command += ["--threads", str(self.threads)]
+        command = gunicorn_command("127.0.0.1", self.port, self.workers, self.threads, self.worker_class)
         self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([*command, WSGI_APP], env=self.env, cwd=str(ROOT), stdout=subprocess.DEVNULL,
+        with open(self.log, "ab") as log:  # the access log (stdout, as `jinshi serve` writes it) is dropped
+            self.process = subprocess.Popen(command, env=self.env, cwd=str(ROOT), stdout=subprocess.DEVNULL,
                                             stderr=log, start_new_session=True)
         self.wait_until_up(ready, timeout)
         return self

@@ -194,6 +194,16 @@ GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
 WORKER_CLASS = "viewer.gunicorn_worker.BalancedThreadWorker"
 
 
+def gunicorn_command(host: str, port: int, workers: int, threads: int = DEFAULT_THREADS,
+                     worker_class: str = WORKER_CLASS) -> list[str]:
+    """The gunicorn command line of ``jinshi serve`` (benchmarks/support.py starts the same)."""
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+               "--worker-class", worker_class, "--access-logfile", "-", "--timeout", "120", "--config", GUNICORN_CONFIG]
+    if worker_class != "sync":
+        command += ["--threads", str(threads)]
+    return [*command, WSGI_APP]
+
+
 def _serve(host: str, port: int, workers: int | None, dev: bool, threads: int = 0) -> None:
     if dev:
         from viewer.app import create_app
@@ -207,11 +217,7 @@ def _serve(host: str, port: int, workers: int | None, dev: bool, threads: int = 
     # Migrate here, once, in the process that becomes gunicorn's master: its workers only check.
     if click.get_current_context().find_root().obj is None:  # `jinshi demo` has migrated already
         Runtime().close()
-    command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--threads", str(threads), "--worker-class", WORKER_CLASS, "--access-logfile", "-", "--timeout", "120",
-        "--config", GUNICORN_CONFIG, WSGI_APP,
-    ]
+    command = gunicorn_command(host, port, workers, threads)
     err.print(f"Serving on http://{host}:{port} with {workers} workers × {threads} threads")
     from exhibits.settings import Settings
     from viewer.hosts import exposure_warning

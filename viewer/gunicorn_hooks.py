@@ -4,6 +4,8 @@
   checks identity numbers and jieba's dictionary for Chinese search, about a second of loading that the first
   visitors of each new worker would otherwise wait for (each of a worker's threads loading it at once). Forked
   workers share it.
+* **An access log without personal data** (``logger_class``, viewer/access_log.py): the client's address as a
+  keyed fingerprint, secret query parameters (a ticket's manage token) masked.
 * **The worker's threads, known to the app** (``post_fork``): renders may hold at most half of them
   (``render_capacity``), so a burst of renders leaves threads for stored tiles and pages.
 * **A 1 ms thread switch interval** (``post_fork``). A worker runs several threads under one GIL. A thread that
@@ -19,6 +21,8 @@ import sys
 SWITCH_INTERVAL = 0.001
 #: Requests inside the IIIF render pool (running or queued) when nothing says how many threads serve them.
 RENDER_CAPACITY = 4
+
+logger_class = "viewer.access_log.AccessLogger"
 
 #: The request threads of this gunicorn worker (None outside gunicorn: the dev server, tests).
 worker_threads: int | None = None

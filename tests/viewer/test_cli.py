@@ -25,7 +25,8 @@ def test_serve_runs_gunicorn_workers(settings, ingested):
         body = None
         for _ in range(400):  # gunicorn's workers import a lot; a loaded machine is slow
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/items/cu-mirror?lang=en", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/items/cu-mirror?lang=en&token=s3cr3t",
+                                            timeout=2) as response:
                     body = response.read().decode()
                     break
             except OSError:
@@ -37,6 +38,9 @@ def test_serve_runs_gunicorn_workers(settings, ingested):
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "gunicorn" in output.lower() and output.lower().count("booting worker") == 2
+    # the access log names no client address and no manage token (viewer/access_log.py)
+    access = [line for line in output.splitlines() if '"GET /items/cu-mirror' in line]
+    assert access and not any("127.0.0.1" in line or "s3cr3t" in line for line in access), access
 
 
 def _assert_a_burst_of_connections_is_spread_over_the_workers(master: int, port: int) -> None:
