@@ -29,6 +29,7 @@ def _site_config(app_port: int, port: int, cache: Path) -> str:
     text = re.sub(r"^\s*ssl_certificate(?:_key)? .*$", "", text, flags=re.M)
     text = text.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
     text = text.replace("/var/cache/nginx/jinshi", str(cache))
+    text = text.replace("/var/log/nginx/jinshi.access.log", str(cache.parent / "access.log"))
     text = text.replace(r"museum\.example\.cn", r"127\.0\.0\.1")
     text = text.replace("server_name museum.example.cn;\n", f"server_name museum.example.cn;\n    listen 127.0.0.1:{port};\n", 1)
     assert redirects == 1 and listens == 2, "deploy/nginx.conf changed shape; update this test"
@@ -117,3 +118,16 @@ def test_renders_are_rate_limited_and_tiles_cached(stack):
     # the forwarded headers came from the configured proxy, so links name the host nginx was asked for
     manifest = _get(f"{url}/iiif/items/cu-ding/manifest")[1].decode()
     assert f'"{url}/iiif/items/cu-ding/manifest"' in manifest
+
+
+def test_the_access_log_holds_no_client_address_and_no_query(stack, tmp_path):
+    url, _ = stack
+    assert _get(f"{url}/items/cu-mirror?lang=en&token=s3cr3t")[0] == 200
+    log = tmp_path / "nginx" / "access.log"
+    for _ in range(50):  # nginx writes the line once the answer is sent
+        if log.exists() and "/items/cu-mirror" in log.read_text():
+            break
+        time.sleep(0.1)
+    text = log.read_text()
+    assert '"GET /items/cu-mirror HTTP/1.1" 200' in text
+    assert "127.0.0.1" not in text and "s3cr3t" not in text
