@@ -49,6 +49,11 @@ def on_starting(server) -> None:  # noqa: ARG001 - gunicorn's hook signature
     preload()
 
 
+def post_worker_init(worker) -> None:
+    """Say when a worker has loaded the app and starts taking connections (gunicorn only says it is booting)."""
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
+
+
 def post_fork(server, worker) -> None:  # noqa: ARG001 - gunicorn's hook signature
     global worker_threads
     worker_threads = worker.cfg.threads

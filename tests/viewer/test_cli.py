@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -21,6 +22,9 @@ def test_serve_runs_gunicorn_workers(settings, ingested):
     jinshi = Path(sys.executable).with_name("jinshi")
     process = subprocess.Popen([str(jinshi), "serve", "--port", str(port), "--workers", "2"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         body = None
         for _ in range(400):  # gunicorn's workers import a lot; a loaded machine is slow
@@ -33,10 +37,15 @@ def test_serve_runs_gunicorn_workers(settings, ingested):
                 time.sleep(0.2)
         assert body is not None, "server did not answer"
         assert "Mirror with four nipples" in body
+        deadline = time.monotonic() + 120  # the second worker may still be loading the app
+        while sum("Worker ready" in line for line in list(lines)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         _assert_a_burst_of_connections_is_spread_over_the_workers(process.pid, port)
     finally:
         process.terminate()
-        output = process.communicate(timeout=20)[0]
+        process.wait(timeout=20)
+        reader.join(10)
+    output = "".join(lines)
     assert "gunicorn" in output.lower() and output.lower().count("booting worker") == 2
     # the access log names no client address and no manage token (viewer/access_log.py)
     access = [line for line in output.splitlines() if '"GET /items/cu-mirror' in line]
