@@ -9,16 +9,17 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from exhibits.settings import Settings
+from exhibits.sqlite_checkpoints import Checkpointer
 from exhibits.sqlite_writers import WriterQueue
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -30,7 +31,14 @@ class SchemaNotCurrent(RuntimeError):
     """The catalogue's schema is not the one this code needs; ``jinshi migrate`` brings it there."""
 
 
-def make_engine(url: str) -> Engine:
+#: Bytes a SQLite WAL file is cut back to when it starts over (exhibits/sqlite_checkpoints.py).
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
+
+def make_engine(url: str, on_connect: Callable[[], None] | None = None) -> Engine:
+    """The engine of ``url``. For SQLite, ``on_connect`` means that something else checkpoints the file
+    (exhibits/sqlite_checkpoints.py): its connections do not, and it runs whenever the pool opens one (the database
+    starts its checkpointer there, the first connection of each process)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -48,7 +56,12 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            if on_connect is not None:  # its checkpoints run in a background thread, not inside a writer's commit
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
+                cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             cursor.close()
+            if on_connect is not None:
+                on_connect()
 
         return engine
     if url.startswith("postgresql://"):
@@ -102,9 +115,9 @@ def check_current(engine: Engine) -> None:
                                "(`jinshi serve` does it before starting its workers).")
 
 
-def sqlite_file(engine: Engine) -> Path | None:
-    """The file of a SQLite engine (None for an in-memory database)."""
-    name = engine.url.database
+def sqlite_file(engine: Engine | URL) -> Path | None:
+    """The file of a SQLite engine or URL (None for an in-memory database)."""
+    name = (engine if isinstance(engine, URL) else engine.url).database
     return Path(name).resolve() if name and name != ":memory:" and not name.startswith("file:") else None
 
 
@@ -113,12 +126,18 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        file = sqlite_file(make_url(url)) if url.startswith("sqlite") else None
         # SQLite has one writer at a time and its busy handler makes waiting writers poll, sleeping longer
         # each time; writers queue on this lock instead (exhibits/sqlite_writers.py).
-        self._write_lock = WriterQueue(sqlite_file(self.engine)) if self.is_sqlite else None
+        self._write_lock = WriterQueue(file) if url.startswith("sqlite") else None
+        self.checkpointer = Checkpointer(file, self._write_lock) if file is not None else None
+        self.engine = make_engine(url, on_connect=self._start_checkpoints if self.checkpointer else None)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+
+    def _start_checkpoints(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.ensure_running()
 
     def writing(self):
         """Hold while running a write transaction that begins with ``BEGIN IMMEDIATE`` (SQLite; a no-op
@@ -147,4 +166,6 @@ class Database:
                 yield session
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
