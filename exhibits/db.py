@@ -59,9 +59,8 @@ def make_engine(url: str, on_connect: Callable[[], None] | None = None) -> Engin
             if on_connect is not None:  # its checkpoints run in a background thread, not inside a writer's commit
                 cursor.execute("PRAGMA wal_autocheckpoint=0")
                 cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
-            cursor.close()
-            if on_connect is not None:
                 on_connect()
+            cursor.close()
 
         return engine
     if url.startswith("postgresql://"):
@@ -126,18 +125,14 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        file = sqlite_file(make_url(url)) if url.startswith("sqlite") else None
+        self.is_sqlite = url.startswith("sqlite")
+        file = sqlite_file(make_url(url)) if self.is_sqlite else None
         # SQLite has one writer at a time and its busy handler makes waiting writers poll, sleeping longer
         # each time; writers queue on this lock instead (exhibits/sqlite_writers.py).
-        self._write_lock = WriterQueue(file) if url.startswith("sqlite") else None
+        self._write_lock = WriterQueue(file) if self.is_sqlite else None
         self.checkpointer = Checkpointer(file, self._write_lock) if file is not None else None
-        self.engine = make_engine(url, on_connect=self._start_checkpoints if self.checkpointer else None)
+        self.engine = make_engine(url, on_connect=self.checkpointer.ensure_running if self.checkpointer else None)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
-
-    def _start_checkpoints(self) -> None:
-        if self.checkpointer is not None:
-            self.checkpointer.ensure_running()
 
     def writing(self):
         """Hold while running a write transaction that begins with ``BEGIN IMMEDIATE`` (SQLite; a no-op

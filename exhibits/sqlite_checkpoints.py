@@ -25,7 +25,6 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -62,7 +61,6 @@ class Checkpointer:
         with self._start_lock:
             if self._pid == os.getpid() or self._stopped.is_set():
                 return
-            self._seen = None
             self._thread = threading.Thread(target=self._run, name=f"sqlite-checkpoints {self.database_file.name}",
                                             daemon=True)
             self._thread.start()
@@ -113,4 +111,3 @@ class Checkpointer:
                 self.checkpoint()
             except sqlite3.Error as exc:  # busy for 30 s, a disk error: the next pass tries again
                 log.warning("checkpoint of %s failed: %s", self.database_file, exc)
-                time.sleep(self.interval)
