@@ -1,6 +1,9 @@
 """`jinshi serve` gives gunicorn its Python settings: data loaded once in the master, workers switching threads
 every millisecond (the socket each worker listens on: tests/viewer/test_cli.py)."""
+import gc
+import logging
 import sys
+import weakref
 from types import SimpleNamespace
 
 from click.testing import CliRunner
@@ -41,8 +44,35 @@ def test_the_master_loads_what_the_first_requests_would_otherwise_wait_for():
     config = Config()
     config.set("on_starting", gunicorn_hooks.on_starting)
     regions._load.cache_clear()
-    config.on_starting(None)
-    assert regions._load.cache_info().currsize == 1 and analysis._ready
+    try:
+        config.on_starting(None)
+        assert regions._load.cache_info().currsize == 1 and analysis._ready
+        assert gc.get_freeze_count() > 0  # what it loaded is kept out of the workers' collections
+    finally:
+        gc.unfreeze()
+
+
+class _Node:
+    pass
+
+
+def test_a_ready_worker_keeps_what_it_loaded_out_of_garbage_collection(caplog):
+    """A full collection walks every object a worker holds (the app, the region table, jieba's dictionary: 100
+    ms and more with its threads stopped); what is loaded when the worker is ready is frozen out of it."""
+    loaded = _Node()
+    loaded.itself = loaded  # only the cycle collector could free it: a frozen object it never looks at
+    alive = weakref.ref(loaded)
+    del loaded
+    caplog.set_level(logging.INFO)
+    try:
+        gunicorn_hooks.post_worker_init(SimpleNamespace(log=logging.getLogger("gunicorn.error"), pid=1234))
+        gc.collect()
+        assert alive() is not None
+        assert "Worker ready (pid: 1234)" in caplog.text
+    finally:
+        gc.unfreeze()
+    gc.collect()
+    assert alive() is None  # made collectable again: the test process is as it was
 
 
 def test_renders_may_hold_at_most_half_of_a_workers_threads(monkeypatch):
