@@ -1,4 +1,4 @@
-"""Tables of the bookings capability (migrations ``book1``, ``book2``).
+"""Tables of the bookings capability (migrations ``book1`` to ``book3``).
 
 Every time here is China's wall-clock time (naive ``datetime`` in Asia/Shanghai, :func:`local_now`): a session
 "starts at 09:00 on 2027-03-02" whatever the server's zone, the day a booking counts for (one booking per person per
@@ -103,7 +103,7 @@ class Booking(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The ticket code: 80 random bits in Crockford base32 (typed at the door, in the ticket URL).
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"))  # ix_booking_session_status leads with it
     #: confirmed | waitlisted | offered | cancelled | expired
     status: Mapped[str] = mapped_column(String(16), index=True)
     size: Mapped[int] = mapped_column(Integer)
