@@ -375,16 +375,10 @@ def _writing(db: Database, connection: Any) -> Iterator[None]:
 
 @contextmanager
 def write_connection(db: Database) -> Iterator[Any]:
-    """:func:`write_session` without the ORM: a Core connection in a transaction that may change places."""
-    with db.writing(), db.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield connection
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
+    """:func:`write_session` without the ORM: a Core connection in a transaction that may change places (the
+    writer queue is taken before a connection, so a waiting writer holds none of the pool's)."""
+    with db.writing(), db.engine.connect() as connection, _writing(db, connection):
+        yield connection
 
 
 def _by_request_key(session: OrmSession, key: str) -> Booking | None:
