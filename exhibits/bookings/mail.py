@@ -1,21 +1,26 @@
 """The outbox: mails are rows written in the transaction that caused them, delivered later over SMTP.
 
 ``JINSHI_SMTP_URL`` (``smtp://user:password@host:587?starttls=1&from=tickets@museum.example``, ``smtps://...`` for
-implicit TLS); unset, mails wait in the outbox. :func:`deliver` sends what is pending; the booking pages call it
-in the background after a commit and ``jinshi bookings send-mail`` does it from cron. Mails carry the masked ID
+implicit TLS); unset, mails wait in the outbox. :func:`deliver` sends what is pending; the booking pages wake the process's
+:class:`Courier` to call it in the background after a commit, and ``jinshi bookings send-mail`` does it from cron. Mails carry the masked ID
 number at most, never the number.
 """
 from __future__ import annotations
 
+import logging
+import os
 import smtplib
 import ssl
+import threading
+import weakref
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from exhibits.bookings.models import Booking, OutboxMail, local_now
@@ -25,7 +30,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from exhibits.bookings.service import Keys
     from exhibits.db import Database
 
+log = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 5
+#: Mails a deliverer claims at once, and how long they are its own.
+CLAIM_BATCH = 20
+LEASE = timedelta(minutes=10)
+#: After a failed attempt a mail waits this long, times its attempts, before the next.
+RETRY_AFTER = timedelta(minutes=1)
 
 _TEXT = {
     "zh": {
@@ -138,10 +150,141 @@ def _message(row: OutboxMail, sender: str) -> EmailMessage:
 
 
 def deliver(db: "Database", smtp_url: str, limit: int = 100) -> dict:
-    """Send up to ``limit`` pending mails; a failure is recorded on the row and retried later."""
+    """Send up to ``limit`` pending mails; a failure is recorded on the row and retried later.
+
+    Mails are claimed ``CLAIM_BATCH`` at a time in a short write transaction (``lease_until``), sent with no
+    transaction open, and their outcome recorded in another: several deliverers at once (the web workers, cron's
+    ``jinshi bookings send-mail``) send each mail once, on SQLite too, and an SMTP server's slowness holds no lock.
+    A deliverer that dies mid-batch leaves its mails to the next one when the lease runs out (at worst a mail it had
+    sent goes twice; none is lost)."""
     counts = {"sent": 0, "failed": 0}
     if not smtp_url:
         return counts
+    target = SmtpTarget.parse(smtp_url)
+    while counts["sent"] + counts["failed"] < limit:
+        rows = _claim(db, min(CLAIM_BATCH, limit - counts["sent"] - counts["failed"]))
+        if not rows:
+            break
+        errors = _send(target, rows)
+        _record(db, rows, errors)
+        failed = sum(1 for error in errors.values() if error)
+        counts["failed"] += failed
+        counts["sent"] += len(rows) - failed
+    return counts
+
+
+def _claim(db: "Database", limit: int) -> list[OutboxMail]:
+    from exhibits.bookings.service import write_session  # service queues mails: it imports this module
+
+    now = local_now()
+    free = and_(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS,
+                or_(OutboxMail.lease_until.is_(None), OutboxMail.lease_until <= now))
+    with write_session(db) as session:  # SQLite: BEGIN IMMEDIATE, one claimer at a time
+        ids = session.scalars(select(OutboxMail.id).where(free).order_by(OutboxMail.id).limit(limit)
+                              .with_for_update(skip_locked=True)).all()  # PostgreSQL: rows another claim holds are skipped
+        if not ids:
+            return []
+        claimed = session.scalars(update(OutboxMail).where(OutboxMail.id.in_(ids), free)
+                                  .values(lease_until=now + LEASE).returning(OutboxMail.id)).all()
+        return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)))
+
+
+def _send(target: SmtpTarget, rows: list[OutboxMail]) -> dict[int, str]:
+    """Each row's error ("" when sent), over one SMTP connection."""
+    try:
+        client = (smtplib.SMTP_SSL(target.host, target.port, timeout=20, context=ssl.create_default_context())
+                  if target.implicit_tls else smtplib.SMTP(target.host, target.port, timeout=20))
+    except OSError as exc:
+        return {row.id: f"connect: {exc}"[:500] for row in rows}
+    errors: dict[int, str] = {}
+    try:
+        with client:
+            if target.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if target.username:
+                client.login(target.username, target.password)
+            for row in rows:
+                try:
+                    client.send_message(_message(row, target.sender))
+                    errors[row.id] = ""
+                except smtplib.SMTPException as exc:
+                    errors[row.id] = str(exc)[:500] or type(exc).__name__
+    except (OSError, smtplib.SMTPException) as exc:  # the server went away (or refused the login) mid-batch
+        for row in rows:
+            errors.setdefault(row.id, f"{type(exc).__name__}: {exc}"[:500])
+    return errors
+
+
+def _record(db: "Database", rows: list[OutboxMail], errors: dict[int, str]) -> None:
+    from exhibits.bookings.service import write_session
+
+    now = local_now()
+    with write_session(db) as session:
+        for row in rows:
+            error = errors.get(row.id) or ""
+            attempts = row.attempts + 1
+            session.execute(update(OutboxMail).where(OutboxMail.id == row.id).values(
+                attempts=attempts, error=error, sent_at=None if error else now,
+                lease_until=now + RETRY_AFTER * attempts if error else None))
+
+
+class Courier:
+    """The one thread of a process that delivers the outbox when told new mail waits (:meth:`poke`).
+
+    The web pages poke it after each commit that queued a mail; a burst of bookings wakes it once or a few times,
+    not a thread and an SMTP connection each. It delivers until nothing is pending, then waits; idle for
+    ``IDLE_SECONDS`` it ends, and the next poke starts it again (in a forked worker too)."""
+
+    IDLE_SECONDS = 30.0
+
+    def __init__(self, db: "Database", smtp_url: str) -> None:
+        self._db = weakref.ref(db)
+        self.smtp_url = smtp_url
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def poke(self) -> None:
+        with self._lock:
+            self._wake.set()
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mail courier", daemon=True)
+                self._pid = os.getpid()
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            if not self._wake.wait(self.IDLE_SECONDS):
+                with self._lock:
+                    if not self._wake.is_set():  # a poke after this sees no thread and starts one
+                        self._thread = None
+                        return
+                continue
+            self._wake.clear()
+            db = self._db()
+            if db is None:
+                return
+            try:
+                while sum(deliver(db, self.smtp_url).values()):
+                    pass  # a full batch: there may be more
+            except Exception:  # noqa: BLE001 - a mail server being down must not stop the next pokes; rows keep the error
+                log.exception("mail delivery failed (the mails stay in the outbox)")
+            finally:
+                del db
+
+
+_COURIERS: "weakref.WeakKeyDictionary[Database, Courier]" = weakref.WeakKeyDictionary()
+_COURIERS_GUARD = threading.Lock()
+
+
+def courier(db: "Database", smtp_url: str) -> Courier:
+    """The courier of ``db``'s outbox in this process (a new one when JINSHI_SMTP_URL changed)."""
+    with _COURIERS_GUARD:
+        found = _COURIERS.get(db)
+        if found is None or found.smtp_url != smtp_url:
+            found = _COURIERS[db] = Courier(db, smtp_url)
+        return found
     target = SmtpTarget.parse(smtp_url)
     with db.session() as session:
         rows = session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS)

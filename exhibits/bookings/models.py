@@ -1,4 +1,4 @@
-"""Tables of the bookings capability (migrations ``book1`` to ``book3``).
+"""Tables of the bookings capability (migrations ``book1`` to ``book4``).
 
 Every time here is China's wall-clock time (naive ``datetime`` in Asia/Shanghai, :func:`local_now`): a session
 "starts at 09:00 on 2027-03-02" whatever the server's zone, the day a booking counts for (one booking per person per
@@ -183,3 +183,6 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(String(512), default="")
+    #: Until when a deliverer (a web worker, ``jinshi bookings send-mail``) holds the mail: others leave it alone
+    #: meanwhile. After a failed attempt, the time before the next one.
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
-import threading
 from datetime import date
 
 import segno
@@ -27,7 +25,6 @@ from viewer.limits import limit
 from viewer.context import base_url, db_session, runtime
 
 bp = Blueprint("bookings", __name__)
-log = logging.getLogger(__name__)
 
 
 def keys() -> Keys:
@@ -50,19 +47,11 @@ def error_response(error: BookingError):
 
 
 def send_outbox_soon() -> None:
-    """Deliver queued mails in the background when JINSHI_SMTP_URL is set (cron runs send-mail otherwise)."""
+    """Have this process's courier deliver queued mails in the background when JINSHI_SMTP_URL is set (cron runs
+    send-mail otherwise)."""
     settings = runtime().settings
-    if not settings.smtp_url:
-        return
-    db = runtime().db
-    threading.Thread(target=_deliver_quietly, args=(db, settings.smtp_url), daemon=True).start()
-
-
-def _deliver_quietly(db, smtp_url: str) -> None:
-    try:
-        mail.deliver(db, smtp_url)
-    except Exception:  # noqa: BLE001 - a mail server being down must not reach the visitor; rows keep the error
-        log.exception("mail delivery failed (the mails stay in the outbox)")
+    if settings.smtp_url:
+        mail.courier(runtime().db, settings.smtp_url).poke()
 
 
 def _day(name: str) -> date | None:
