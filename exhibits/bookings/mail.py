@@ -285,35 +285,3 @@ def courier(db: "Database", smtp_url: str) -> Courier:
         if found is None or found.smtp_url != smtp_url:
             found = _COURIERS[db] = Courier(db, smtp_url)
         return found
-    target = SmtpTarget.parse(smtp_url)
-    with db.session() as session:
-        rows = session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS)
-                               .order_by(OutboxMail.id).limit(limit).with_for_update(skip_locked=True)).all()
-        if not rows:
-            return counts
-        try:
-            client = (smtplib.SMTP_SSL(target.host, target.port, timeout=20, context=ssl.create_default_context())
-                      if target.implicit_tls else smtplib.SMTP(target.host, target.port, timeout=20))
-        except OSError as exc:
-            for row in rows:
-                row.attempts += 1
-                row.error = f"connect: {exc}"[:500]
-            counts["failed"] = len(rows)
-            return counts
-        with client:
-            if target.starttls:
-                client.starttls(context=ssl.create_default_context())
-            if target.username:
-                client.login(target.username, target.password)
-            for row in rows:
-                row.attempts += 1
-                try:
-                    client.send_message(_message(row, target.sender))
-                except smtplib.SMTPException as exc:
-                    row.error = str(exc)[:500]
-                    counts["failed"] += 1
-                else:
-                    row.sent_at = local_now()
-                    row.error = ""
-                    counts["sent"] += 1
-    return counts
