@@ -294,7 +294,8 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
             raise Refused("duplicate")
         if target.overlapping:
             raise Refused("overlap")
-        connection.rollback()
+        if db.is_sqlite:  # its write begins anew (BEGIN IMMEDIATE); PostgreSQL's goes on in this transaction
+            connection.rollback()
         if target.remaining < len(request.people) and not target.stale_offers \
                 and not (target.waitlist and request.waitlist):
             # Sold out when read, and places only come back through an expired offer (none is due), a
