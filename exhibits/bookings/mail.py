@@ -207,8 +207,8 @@ def _send(target: SmtpTarget, rows: list[OutboxMail]) -> dict[int, str]:
                 try:
                     client.send_message(_message(row, target.sender))
                     errors[row.id] = ""
-                except smtplib.SMTPException as exc:
-                    errors[row.id] = str(exc)[:500] or type(exc).__name__
+                except (smtplib.SMTPException, ValueError, TypeError) as exc:  # refused, or a row no mail can carry
+                    errors[row.id] = f"{type(exc).__name__}: {exc}"[:500]
     except (OSError, smtplib.SMTPException) as exc:  # the server went away (or refused the login) mid-batch
         for row in rows:
             errors.setdefault(row.id, f"{type(exc).__name__}: {exc}"[:500])

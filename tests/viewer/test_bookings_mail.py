@@ -181,6 +181,20 @@ def test_a_refused_mail_fails_alone_and_waits_before_it_is_tried_again(museum_ru
     assert next(row for row in outbox(museum_runtime) if row.id == refused.id).attempts == 2
 
 
+def test_a_mail_that_cannot_be_written_fails_alone(museum_runtime):
+    """A subject with a line break (an activity's title, say) cannot be a mail header: that mail fails, recorded,
+    and the ones beside it go."""
+    queue_mails(museum_runtime, ["a@example.org", "b@example.org"])
+    with museum_runtime.db.session() as s:
+        s.scalars(select(OutboxMail).where(OutboxMail.recipient == "a@example.org")).one().subject = "Booked\nBcc: x@evil.test"
+    inbox = Inbox()
+    with smtp_server(inbox) as url:
+        assert mail.deliver(museum_runtime.db, url) == {"sent": 1, "failed": 1}
+    assert [rs for rs, _ in inbox.messages] == [["b@example.org"]]
+    broken = next(row for row in outbox(museum_runtime) if row.recipient == "a@example.org")
+    assert broken.sent_at is None and broken.attempts == 1 and "ValueError" in broken.error
+
+
 def test_mails_wait_while_the_smtp_server_is_down_and_go_once_it_is_back(museum_runtime):
     queue_mails(museum_runtime, ["a@example.org", "b@example.org"])
     down = f"smtp://127.0.0.1:{free_port()}?from=tickets@museum.test"  # nobody listens there
