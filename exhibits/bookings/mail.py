@@ -184,9 +184,8 @@ def _claim(db: "Database", limit: int) -> list[OutboxMail]:
                               .with_for_update(skip_locked=True)).all()  # PostgreSQL: rows another claim holds are skipped
         if not ids:
             return []
-        claimed = session.scalars(update(OutboxMail).where(OutboxMail.id.in_(ids), free)
-                                  .values(lease_until=now + LEASE).returning(OutboxMail.id)).all()
-        return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)))
+        session.execute(update(OutboxMail).where(OutboxMail.id.in_(ids)).values(lease_until=now + LEASE))
+        return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id)))
 
 
 def _send(target: SmtpTarget, rows: list[OutboxMail]) -> dict[int, str]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from exhibits.bookings import mail
 from exhibits.bookings.models import OutboxMail, local_now
 from tests.support.bookings import booking_body, first_session, load, resident
+from tests.viewer.test_cli import free_port
 
 
 class Inbox:
@@ -22,14 +23,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
