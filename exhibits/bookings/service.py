@@ -35,6 +35,7 @@ from exhibits.bookings.privacy import Hasher, mask, mask_phone
 from exhibits.bookings.tickets import TicketSigner, new_code, normalise_code
 from exhibits.db import Database
 from exhibits.models import utcnow
+from exhibits.sqlite_statements import Direct, Query
 
 #: Statuses that hold places.
 HOLDING = ("confirmed", "offered")
@@ -263,6 +264,23 @@ _TARGET = (
 )
 
 
+#: _TARGET compiled for SQLite, once a process (exhibits/sqlite_statements.py).
+_TARGET_ON_SQLITE: list[Query] = []
+
+
+def _read_target(connection: Any, values: Mapping[str, Any]) -> Any:
+    """The row of _TARGET: on SQLite's cursor directly, on PostgreSQL through SQLAlchemy."""
+    if connection.dialect.name != "sqlite":
+        return connection.execute(_TARGET, values).first()
+    if not _TARGET_ON_SQLITE:
+        _TARGET_ON_SQLITE.append(Query(_TARGET, connection.dialect, "hashes"))
+    direct = Direct(connection)
+    try:
+        return direct.first(_TARGET_ON_SQLITE[0], values)
+    finally:
+        direct.close()
+
+
 def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None = None) -> Booked:
     """Book ``request`` or raise InvalidInput / Refused; nothing is written unless the booking is taken.
 
@@ -279,7 +297,7 @@ def book(db: Database, keys: Keys, request: BookingRequest, now: datetime | None
             if earlier is not None:
                 return Booked(earlier, keys.signer.manage_token(earlier.code), repeated=True)
     with db.engine.connect() as connection:
-        target = connection.execute(_TARGET, {"sid": request.session_id, "hashes": hashes, "now": now}).first()
+        target = _read_target(connection, {"sid": request.session_id, "hashes": hashes, "now": now})
         if target is None:
             raise InvalidInput("session", "unknown")
         state = bookable_state(target, target, now)

@@ -18,12 +18,17 @@ def _statements(db):
     return seen, lambda: event.remove(db.engine, "before_cursor_execute", _before)
 
 
-def test_a_booking_reads_its_rules_in_one_statement(museum_runtime, tmp_path):
+def test_a_booking_reads_its_rules_in_one_statement(museum_runtime, tmp_path, monkeypatch):
+    from exhibits.sqlite_statements import Direct
+
     load(museum_runtime, tmp_path)
     session_id = first_session(museum_runtime)
     keys = service.Keys.from_secret("test-secret")
     first, second = people(2)
     seen, stop = _statements(museum_runtime.db)
+    direct_first = Direct.first
+    # on SQLite the rules read runs on its cursor, not through SQLAlchemy's events (test below)
+    monkeypatch.setattr(Direct, "first", lambda self, query, values: seen.append("SELECT") or direct_first(self, query, values))
     try:
         service.book(museum_runtime.db, keys, service.parse_request(booking_body(session_id, first)))
     finally:
@@ -157,3 +162,58 @@ def test_a_booking_updates_no_index_another_one_already_answers(museum_runtime):
             dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
         plan = [row[-1] for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql))]
     assert plan == ["SEARCH booking USING INDEX ix_booking_session_status (session_id=?)"], plan
+
+
+def test_the_direct_sqlite_rules_read_answers_what_sqlalchemy_answers(museum_runtime, tmp_path):
+    """The rules read runs on SQLite's cursor (exhibits/sqlite_statements.Query): for a booked person, a suspended
+    one, strangers, one to three people, an offer past its time and an unknown session, every column (typed:
+    datetimes, booleans) equals SQLAlchemy's row of the same statement."""
+    from datetime import timedelta
+
+    import pytest
+    from sqlalchemy import update
+
+    from exhibits.bookings.models import Activity, Booking, Session, Suspension, local_now
+
+    if not museum_runtime.db.is_sqlite:
+        pytest.skip("PostgreSQL reads through SQLAlchemy")
+    load(museum_runtime, tmp_path)
+    session_id = first_session(museum_runtime)
+    db, keys = museum_runtime.db, service.Keys.from_secret("test-secret")
+    booked, suspended, stranger, other = people(4)
+    service.book(db, keys, service.parse_request(booking_body(session_id, booked)))
+    digest = lambda number: keys.hasher.document("resident", number)  # noqa: E731
+    now = local_now()
+    with db.session() as s:
+        venue_id = s.get(Activity, s.get(Session, session_id).activity_id).venue_id
+        s.add(Suspension(venue_id=venue_id, id_hash=digest(suspended), until=now + timedelta(days=3)))
+        s.commit()
+    cases = [[digest(booked)], [digest(suspended)], [digest(stranger)],
+             [digest(stranger), digest(suspended), digest(booked)], [digest(other), digest(stranger)]]
+
+    def both(sid, hashes, at):
+        values = {"sid": sid, "hashes": hashes, "now": at}
+        with db.engine.connect() as connection:
+            expected = connection.execute(service._TARGET, values).first()
+            connection.rollback()
+            direct = service._read_target(connection, values)
+        return expected, direct
+
+    answers = []
+    for hashes in cases:
+        for at in (now, now + timedelta(days=5)):
+            expected, direct = both(session_id, hashes, at)
+            assert tuple(direct) == tuple(expected), (hashes, at)
+            assert direct._asdict() == dict(expected._mapping)
+            assert type(direct.starts) is type(expected.starts) and type(direct.waitlist) is bool
+            answers.append(direct)
+    with db.session() as s:  # the booking becomes an offer past its time: counted as a stale offer
+        s.execute(update(Booking).values(status="offered", offer_expires=now - timedelta(minutes=1)))
+        s.commit()
+    expected, direct = both(session_id, [digest(stranger)], now)
+    assert tuple(direct) == tuple(expected) and direct.stale_offers == 1
+    assert both(10 ** 6, [digest(stranger)], now) == (None, None)
+    # the cases differ where the rules look: a suspension, a claim, an overlap
+    assert {a.suspended_until is not None for a in answers} == {True, False}
+    assert {bool(a.claimed) for a in answers} == {True, False}
+    assert {bool(a.overlapping) for a in answers} == {True, False}
