@@ -84,3 +84,36 @@ def test_a_worker_takes_new_connections_at_once_while_a_thread_is_free(worker, m
         first.close()
         for client in clients:
             client.close()
+
+
+def test_the_board_adds_up_live_workers_and_forgets_a_gone_one(monkeypatch):
+    board = gunicorn_worker.LoadBoard()
+    first, second = board.claim(101, 1), board.claim(102, 1)  # born together: the second probes on
+    assert first != second
+    board.publish(first, 101, 30)
+    board.publish(second, 102, 20)
+    assert board.totals() == (50, 2)
+    monkeypatch.setattr(gunicorn_worker, "STALE", 0.05)
+    time.sleep(0.1)
+    board.publish(second, 102, 20)  # the first stopped publishing (killed): no longer counted, its slot free
+    assert board.totals() == (20, 1)
+    assert board.claim(103, first) == first
+    board.release(second)
+    assert board.totals() == (0, 1)
+
+
+def test_a_worker_over_its_share_closes_that_many_connections_after_their_requests(worker):
+    worker.board = gunicorn_worker.LoadBoard()
+    worker._pid = os.getpid()
+    worker._slot = worker.board.claim(worker._pid, 0)
+    other = worker.board.claim(os.getpid() + 1, 0)
+    worker.board.publish(other, os.getpid() + 1, 2)
+    worker.nr_conns = 8
+    worker.wait_for_and_dispatch_events(timeout=0)  # publishes 8, looks at the board: an even share is 5
+    assert worker.board.totals() == (10, 2)
+    assert worker.surplus() == 2  # 8 held, 5 + SPARE allowed
+    assert [worker._take_surplus() for _ in range(4)] == [True, True, False, False]
+    worker.board.publish(other, os.getpid() + 1, 14)
+    assert worker.surplus() == 0  # under its share: keeps every connection
+    worker.board.release(other)
+    assert worker.surplus() == 0  # alone: nothing to balance against
