@@ -190,7 +190,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, dev: bool) ->
 WSGI_APP = "viewer.app:create_app(migrate=False)"
 #: gunicorn's settings that are Python (the workers' thread switch interval): viewer/gunicorn_hooks.py.
 GUNICORN_CONFIG = "python:viewer.gunicorn_hooks"
-#: gthread that leaves new connections to a less busy worker for a moment (viewer/gunicorn_worker.py).
+#: gthread that leaves new connections to a less busy worker for a moment and evens out keep-alive connections
+#: across the workers (viewer/gunicorn_worker.py).
 WORKER_CLASS = "viewer.gunicorn_worker.BalancedThreadWorker"
 
 
