@@ -26,8 +26,9 @@ class Compiled:
     def __init__(self, statement: ClauseElement, dialect: Any, keys: Iterable[str] | None = None) -> None:
         self._compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
         self.sql = str(self._compiled)
-        processors = self._compiled._bind_processors  # what SQLAlchemy applies to each parameter before the driver
-        self._order = [(name, processors.get(name)) for name in self._compiled.positiontup]
+        binds = self._compiled.binds  # each parameter through its type's processor, as SQLAlchemy sends it
+        self._order = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+                       for name in self._compiled.positiontup]
 
     def parameters(self, values: Mapping[str, Any]) -> tuple:
         params = self._compiled.construct_params(values)  # fills the statement's own literals ('open')
