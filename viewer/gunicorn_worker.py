@@ -100,7 +100,8 @@ class BalancedThreadWorker(ThreadWorker):
         #: Requests handed to the thread pool and not yet finished (main thread only, so no lock).
         self.in_flight = 0
         self._held_back_until = 0.0
-        self._slot: int | None = None  # and the pid it is claimed for: set in the worker process (init_process)
+        #: This worker's slot on the board and its pid, set in the worker's own process (init_process).
+        self._slot: int | None = None
         self._pid = 0
         self._next_look = 0.0
         #: Connections to close after their current request (set by the main loop, taken by the pool's threads).
