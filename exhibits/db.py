@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -170,6 +170,35 @@ class Database:
         """Hold while running a write transaction that begins with ``BEGIN IMMEDIATE`` (SQLite; a no-op
         on PostgreSQL, whose row locks queue writers)."""
         return self._write_lock if self._write_lock is not None else nullcontext()
+
+    @contextmanager
+    def write_transaction(self, connection: Connection) -> Iterator[None]:
+        """A write transaction on an open connection: the writer queue, ``BEGIN IMMEDIATE`` on SQLite (writers queue
+        up instead of failing with "database is locked" halfway), committed at the end, rolled back on an error."""
+        with self.writing():
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction (the writer queue is taken before a connection, so a waiting
+        writer holds none of the pool's)."""
+        with self.writing(), self.engine.connect() as connection, self.write_transaction(connection):
+            yield connection
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """:meth:`write_connection` with an ORM session, flushed before the commit. An ordinary transaction on
+        PostgreSQL, whose row locks queue writers."""
+        with self.write_connection() as connection, Session(bind=connection, expire_on_commit=False) as session:
+            yield session
+            session.flush()
 
     @classmethod
     def from_settings(cls, settings: Settings, migrate: bool = True) -> "Database":

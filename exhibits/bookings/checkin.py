@@ -23,7 +23,7 @@ from exhibits.bookings import documents
 from exhibits.bookings.documents import DocumentError
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import Activity, Attendee, Booking, Session, Suspension, Venue, local_now
-from exhibits.bookings.service import Keys, get_booking, write_session
+from exhibits.bookings.service import Keys, get_booking
 from exhibits.bookings.tickets import normalise_code
 from exhibits.db import Database
 from exhibits.identity import Identity, PermissionDenied, require_venue
@@ -116,7 +116,7 @@ def check_in(db: Database, identity: Identity, keys: Keys, text: str, venue: str
     """
     now = now or local_now()
     code = resolve_code(keys, text)
-    with write_session(db) as session:
+    with db.write_session() as session:
         booking = get_booking(session, code)
         if booking is None:
             raise NotFound("ticket")
@@ -150,7 +150,7 @@ def check_in_by_document(db: Database, identity: Identity, keys: Keys, venue: st
         raise InvalidInput("id_number", exc.code) from None
     id_hash = keys.hasher.document(document.id_type, document.number)
     day = datetime.combine(now.date(), datetime.min.time())
-    with write_session(db) as session:
+    with db.write_session() as session:
         rows = session.execute(
             select(Attendee, Booking).join(Booking).join(Session, Session.id == Booking.session_id)
             .join(Activity).join(Venue)
@@ -177,7 +177,7 @@ def close_out(db: Database, now: datetime | None = None) -> dict:
     window suspend the person at that venue (default: 3 in 180 days → 30 days)."""
     now = now or local_now()
     counts = {"sessions": 0, "noshows": 0, "suspended": 0}
-    with write_session(db) as session:
+    with db.write_session() as session:
         ended = session.scalars(select(Session).where(Session.ends < now, Session.closed_out.is_(False))
                                 .options(selectinload(Session.activity).selectinload(Activity.venue))).all()
         touched: dict[int, set[str]] = {}

@@ -174,12 +174,11 @@ def deliver(db: "Database", smtp_url: str, limit: int = 100) -> dict:
 
 
 def _claim(db: "Database", limit: int) -> list[OutboxMail]:
-    from exhibits.bookings.service import write_session  # service queues mails: it imports this module
 
     now = local_now()
     free = and_(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS,
                 or_(OutboxMail.lease_until.is_(None), OutboxMail.lease_until <= now))
-    with write_session(db) as session:  # SQLite: BEGIN IMMEDIATE, one claimer at a time
+    with db.write_session() as session:  # SQLite: BEGIN IMMEDIATE, one claimer at a time
         ids = session.scalars(select(OutboxMail.id).where(free).order_by(OutboxMail.id).limit(limit)
                               .with_for_update(skip_locked=True)).all()  # PostgreSQL: rows another claim holds are skipped
         if not ids:
@@ -215,10 +214,9 @@ def _send(target: SmtpTarget, rows: list[OutboxMail]) -> dict[int, str]:
 
 
 def _record(db: "Database", rows: list[OutboxMail], errors: dict[int, str]) -> None:
-    from exhibits.bookings.service import write_session
 
     now = local_now()
-    with write_session(db) as session:
+    with db.write_session() as session:
         for row in rows:
             error = errors.get(row.id) or ""
             attempts = row.attempts + 1

@@ -14,10 +14,9 @@ capacity increase, an expired offer) are held for the first entries in line, eac
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -174,23 +173,6 @@ def _document(id_type: Any, number: Any, field_name: str) -> Document:
 
 
 # ---------------------------------------------------------------- transactions
-
-@contextmanager
-def write_session(db: Database) -> Iterator[OrmSession]:
-    """A transaction that may change places: ``BEGIN IMMEDIATE`` on SQLite (writers queue up instead of
-    failing with "database is locked" halfway), an ordinary transaction on PostgreSQL (row locks do it)."""
-    with db.writing(), db.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        with OrmSession(bind=connection, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.flush()
-                connection.commit()
-            except BaseException:
-                connection.rollback()
-                raise
-
 
 def _take(session: OrmSession, session_id: int, places: int) -> bool:
     result = session.execute(
@@ -359,13 +341,13 @@ def _write_booking(db: Database, connection: Any, keys: Keys, request: BookingRe
         if request.email else None,
     )
     if target.stale_offers:  # places held past their time go to the next in line first
-        with _writing(db, connection), OrmSession(bind=connection, expire_on_commit=False) as session:
+        with db.write_transaction(connection), OrmSession(bind=connection, expire_on_commit=False) as session:
             _expire_offers(session, keys, session.get(Session, target.id), now)
             session.flush()
     if connection.dialect.name == "sqlite":
         writes.group_commit(db).write(pending, connection)
     else:
-        with _writing(db, connection):
+        with db.write_transaction(connection):
             writes.write_one(connection, pending)
     values.update(id=pending.booking_id, status=pending.status)
     return Booked(WrittenBooking(**values), keys.signer.manage_token(values["code"]))
@@ -376,28 +358,6 @@ def _queue_booking_mail(connection: Any, keys: Keys, booking_id: int, status: st
         stored = session.get(Booking, booking_id)
         mail.queue_booking_mail(session, keys, stored, "confirmed" if status == "confirmed" else "waitlisted")
         session.flush()
-
-
-@contextmanager
-def _writing(db: Database, connection: Any) -> Iterator[None]:
-    """A write transaction on an open connection: :func:`write_connection`'s lock, BEGIN IMMEDIATE and commit."""
-    with db.writing():
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-
-
-@contextmanager
-def write_connection(db: Database) -> Iterator[Any]:
-    """:func:`write_session` without the ORM: a Core connection in a transaction that may change places (the
-    writer queue is taken before a connection, so a waiting writer holds none of the pool's)."""
-    with db.writing(), db.engine.connect() as connection, _writing(db, connection):
-        yield connection
 
 
 def _by_request_key(session: OrmSession, key: str) -> Booking | None:
@@ -448,7 +408,7 @@ def _manage(session: OrmSession, keys: Keys, code: str, token: str | None) -> Bo
 def cancel(db: Database, keys: Keys, code: str, token: str | None, now: datetime | None = None) -> Booking:
     """The visitor cancels (manage token); held places go to the waiting list or back on sale."""
     now = now or local_now()
-    with write_session(db) as session:
+    with db.write_session() as session:
         booking = _manage(session, keys, code, token)
         if booking.status not in ACTIVE:
             raise Refused("not_active", status=booking.status)
@@ -506,7 +466,7 @@ def _expire_offers(session: OrmSession, keys: Keys, target: Session, now: dateti
 def expire_offers(db: Database, keys: Keys, now: datetime | None = None) -> int:
     """Expire every offer past its time (run by ``jinshi bookings purge`` and before each booking)."""
     now = now or local_now()
-    with write_session(db) as session:
+    with db.write_session() as session:
         ids = session.scalars(select(Booking.session_id).where(
             Booking.status == "offered", Booking.offer_expires <= now).distinct()).all()
         count = 0
@@ -522,14 +482,14 @@ def expire_offers(db: Database, keys: Keys, now: datetime | None = None) -> int:
 def accept_offer(db: Database, keys: Keys, code: str, token: str | None, now: datetime | None = None) -> Booking:
     """The visitor takes the place held for them."""
     now = now or local_now()
-    with write_session(db) as session:
+    with db.write_session() as session:
         booking = _manage(session, keys, code, token)
         if booking.status == "offered" and booking.offer_expires is not None and booking.offer_expires <= now:
             release(session, keys, booking, "expired", now)
             audit.record(session, None, "booking.offer_expired", booking.code, session_id=booking.session_id)
     if booking.status != "offered":
         raise Refused("offer_expired" if booking.status == "expired" else "no_offer", status=booking.status)
-    with write_session(db) as session:
+    with db.write_session() as session:
         booking = _manage(session, keys, code, token)
         if booking.status != "offered":
             raise Refused("no_offer", status=booking.status)
@@ -563,7 +523,7 @@ def erase(db: Database, keys: Keys, code: str, token: str | None, now: datetime 
     """The visitor's right to delete: an active booking is cancelled first, then its personal data removed."""
     now = now or local_now()
     booking = None
-    with write_session(db) as session:
+    with db.write_session() as session:
         booking = _manage(session, keys, code, token)
         if booking.status in ACTIVE and booking.session.ends > now:
             if booking.status in HOLDING and now >= cancel_until(booking.session.activity, booking.session) \
@@ -580,7 +540,7 @@ def purge(db: Database, retention_days: int, now: datetime | None = None) -> int
     now = now or local_now()
     cutoff = now - timedelta(days=retention_days)
     count = 0
-    with write_session(db) as session:
+    with db.write_session() as session:
         old = session.scalars(select(Booking).join(Session, Session.id == Booking.session_id)
                               .where(Session.ends < cutoff, Booking.anonymised.is_(False))
                               .options(selectinload(Booking.attendees))).all()

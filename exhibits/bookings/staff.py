@@ -16,7 +16,7 @@ from exhibits import audit
 from exhibits.bookings import mail
 from exhibits.bookings.errors import InvalidInput, NotFound, Refused
 from exhibits.bookings.models import Activity, Booking, Claim, Session, Venue, local_now
-from exhibits.bookings.service import ACTIVE, Keys, offer_places, write_session
+from exhibits.bookings.service import ACTIVE, Keys, offer_places
 from exhibits.bookings.tickets import display_code
 from exhibits.db import Database
 from exhibits.identity import Identity, require_venue
@@ -76,7 +76,7 @@ def change_capacity(db: Database, identity: Identity, keys: Keys, session_id: in
     now = now or local_now()
     if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= 100_000:
         raise InvalidInput("capacity", "capacity")
-    with write_session(db) as session:
+    with db.write_session() as session:
         target = session.get(Session, session_id, options=[selectinload(Session.activity).selectinload(Activity.venue)])
         if target is None:
             raise NotFound("session")
@@ -101,7 +101,7 @@ def change_capacity(db: Database, identity: Identity, keys: Keys, session_id: in
 def cancel_session(db: Database, identity: Identity, keys: Keys, session_id: int, now: datetime | None = None) -> int:
     """Cancel a session: every active booking is cancelled and its visitor told. Returns the bookings cancelled."""
     now = now or local_now()
-    with write_session(db) as session:
+    with db.write_session() as session:
         target = session.get(Session, session_id, options=[selectinload(Session.activity).selectinload(Activity.venue)])
         if target is None:
             raise NotFound("session")

@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import event, text
 
-from exhibits.bookings.service import write_connection
 from exhibits.db import Database
 
 
@@ -21,7 +20,7 @@ def test_a_burst_of_write_transactions_all_commit_within_a_short_busy_timeout(tm
         connection.execute(text("INSERT INTO counter VALUES (0)"))
 
     def write(_):
-        with write_connection(db) as connection:
+        with db.write_connection() as connection:
             n = connection.execute(text("SELECT n FROM counter")).scalar()
             time.sleep(0.02)  # a write transaction that takes a while, as under load
             connection.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
@@ -42,7 +41,7 @@ def _write_from_another_process(url: str, writes: int, failures) -> None:
         dbapi_connection.execute("PRAGMA busy_timeout=0")  # any contention with another writer fails at once
 
     def write(_):
-        with write_connection(db) as connection:
+        with db.write_connection() as connection:
             n = connection.execute(text("SELECT n FROM counter")).scalar()
             time.sleep(0.002)
             connection.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})

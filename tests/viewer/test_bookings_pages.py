@@ -105,4 +105,6 @@ def test_rate_limited_in_the_visitors_language(museum_runtime, tmp_path):
     answers = [client.post("/api/bookings?lang=en", json={"session": session_id}).status_code for _ in range(4)]
     assert answers == [400, 400, 400, 429]
     r = client.post("/api/bookings?lang=zh", json={"session": session_id})
-    assert r.status_code == 429 and "请一分钟后再试" in r.get_json()["message"] and r.headers["Retry-After"] == "60"
+    assert r.status_code == 429 and "请一分钟后再试" in r.get_json()["message"]
+    # the limiter's seconds until its window resets (59 once a second has passed since the first request)
+    assert 0 < int(r.headers["Retry-After"]) <= 60
