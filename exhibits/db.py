@@ -196,9 +196,12 @@ class Database:
     def write_session(self) -> Iterator[Session]:
         """:meth:`write_connection` with an ORM session, flushed before the commit. An ordinary transaction on
         PostgreSQL, whose row locks queue writers."""
-        with self.write_connection() as connection, Session(bind=connection, expire_on_commit=False) as session:
-            yield session
-            session.flush()
+        with self.writing(), self.engine.connect() as connection:
+            # the transaction inside the session: committed before the session closes (on PostgreSQL the session
+            # begins it, and closing it first would roll it back)
+            with Session(bind=connection, expire_on_commit=False) as session, self.write_transaction(connection):
+                yield session
+                session.flush()
 
     @classmethod
     def from_settings(cls, settings: Settings, migrate: bool = True) -> "Database":
