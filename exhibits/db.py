@@ -7,10 +7,12 @@ writes; PostgreSQL is the same code with another URL. The schema is owned by Ale
 from __future__ import annotations
 
 import logging
+import threading
 import time
+import weakref
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Generic, Iterator, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -228,3 +230,23 @@ class Database:
         if self.checkpointer is not None:
             self.checkpointer.stop()
         self.engine.dispose()
+
+
+T = TypeVar("T")
+
+
+class PerDatabase(Generic[T]):
+    """One object for each Database of this process, made on first use and dropped with its Database (the
+    bookings' group commit, the outbox's courier)."""
+
+    def __init__(self) -> None:
+        self._made: "weakref.WeakKeyDictionary[Database, T]" = weakref.WeakKeyDictionary()
+        self._guard = threading.Lock()
+
+    def get(self, db: Database, make: Callable[[], T], keep: Callable[[T], bool] = lambda _found: True) -> T:
+        """``db``'s object: made by ``make`` when there is none yet or ``keep`` refuses the one there is."""
+        with self._guard:
+            found = self._made.get(db)
+            if found is None or not keep(found):
+                found = self._made[db] = make()
+            return found

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session as OrmSession
 
 from exhibits.bookings.models import Booking, OutboxMail, local_now
 from exhibits.bookings.tickets import display_code
+from exhibits.db import Database, PerDatabase
 
 if TYPE_CHECKING:  # pragma: no cover
     from exhibits.bookings.service import Keys
-    from exhibits.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -271,14 +271,9 @@ class Courier:
                 del db
 
 
-_COURIERS: "weakref.WeakKeyDictionary[Database, Courier]" = weakref.WeakKeyDictionary()
-_COURIERS_GUARD = threading.Lock()
+_COURIERS: PerDatabase[Courier] = PerDatabase()
 
 
 def courier(db: "Database", smtp_url: str) -> Courier:
     """The courier of ``db``'s outbox in this process (a new one when JINSHI_SMTP_URL changed)."""
-    with _COURIERS_GUARD:
-        found = _COURIERS.get(db)
-        if found is None or found.smtp_url != smtp_url:
-            found = _COURIERS[db] = Courier(db, smtp_url)
-        return found
+    return _COURIERS.get(db, lambda: Courier(db, smtp_url), keep=lambda found: found.smtp_url == smtp_url)

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, update
 
 from exhibits.bookings.errors import Refused
 from exhibits.bookings.models import Attendee, Booking, Claim, Session
-from exhibits.db import Database
+from exhibits.db import Database, PerDatabase
 from exhibits.models import AuditEntry
 from exhibits.sqlite_statements import INTEGRITY_ERRORS, Compiled, Direct
 
@@ -238,17 +238,12 @@ class GroupCommit:
                  None if isinstance(outcome, str) else outcome) for item, outcome in decided]
 
 
-_BATCHES: "weakref.WeakKeyDictionary[Database, GroupCommit]" = weakref.WeakKeyDictionary()
-_BATCHES_GUARD = threading.Lock()
+_BATCHES: PerDatabase[GroupCommit] = PerDatabase()
 
 
 def group_commit(db: Database) -> GroupCommit:
     """The group commit of ``db`` in this process."""
-    with _BATCHES_GUARD:
-        batches = _BATCHES.get(db)
-        if batches is None:
-            batches = _BATCHES[db] = GroupCommit(db)
-        return batches
+    return _BATCHES.get(db, lambda: GroupCommit(db))
 
 
 def duplicate_errors() -> tuple[type[BaseException], ...]:
