@@ -180,6 +180,10 @@ class Database:
         with self.writing():
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif not connection.in_transaction():
+                # begun here, not by a session on the connection: a session joins it, and closing the session
+                # leaves it to this commit (one the session began would be rolled back as it closed)
+                connection.begin()
             try:
                 yield
                 connection.commit()
@@ -198,12 +202,9 @@ class Database:
     def write_session(self) -> Iterator[Session]:
         """:meth:`write_connection` with an ORM session, flushed before the commit. An ordinary transaction on
         PostgreSQL, whose row locks queue writers."""
-        with self.writing(), self.engine.connect() as connection:
-            # the transaction inside the session: committed before the session closes (on PostgreSQL the session
-            # begins it, and closing it first would roll it back)
-            with Session(bind=connection, expire_on_commit=False) as session, self.write_transaction(connection):
-                yield session
-                session.flush()
+        with self.write_connection() as connection, Session(bind=connection, expire_on_commit=False) as session:
+            yield session
+            session.flush()
 
     @classmethod
     def from_settings(cls, settings: Settings, migrate: bool = True) -> "Database":

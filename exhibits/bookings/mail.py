@@ -149,7 +149,7 @@ def _message(row: OutboxMail, sender: str) -> EmailMessage:
     return message
 
 
-def deliver(db: "Database", smtp_url: str, limit: int = 100) -> dict:
+def deliver(db: Database, smtp_url: str, limit: int = 100) -> dict:
     """Send up to ``limit`` pending mails; a failure is recorded on the row and retried later.
 
     Mails are claimed ``CLAIM_BATCH`` at a time in a short write transaction (``lease_until``), sent with no
@@ -173,8 +173,7 @@ def deliver(db: "Database", smtp_url: str, limit: int = 100) -> dict:
     return counts
 
 
-def _claim(db: "Database", limit: int) -> list[OutboxMail]:
-
+def _claim(db: Database, limit: int) -> list[OutboxMail]:
     now = local_now()
     free = and_(OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS,
                 or_(OutboxMail.lease_until.is_(None), OutboxMail.lease_until <= now))
@@ -213,8 +212,7 @@ def _send(target: SmtpTarget, rows: list[OutboxMail]) -> dict[int, str]:
     return errors
 
 
-def _record(db: "Database", rows: list[OutboxMail], errors: dict[int, str]) -> None:
-
+def _record(db: Database, rows: list[OutboxMail], errors: dict[int, str]) -> None:
     now = local_now()
     with db.write_session() as session:
         for row in rows:
@@ -234,7 +232,7 @@ class Courier:
 
     IDLE_SECONDS = 30.0
 
-    def __init__(self, db: "Database", smtp_url: str) -> None:
+    def __init__(self, db: Database, smtp_url: str) -> None:
         self._db = weakref.ref(db)
         self.smtp_url = smtp_url
         self._wake = threading.Event()
@@ -274,6 +272,6 @@ class Courier:
 _COURIERS: PerDatabase[Courier] = PerDatabase()
 
 
-def courier(db: "Database", smtp_url: str) -> Courier:
+def courier(db: Database, smtp_url: str) -> Courier:
     """The courier of ``db``'s outbox in this process (a new one when JINSHI_SMTP_URL changed)."""
     return _COURIERS.get(db, lambda: Courier(db, smtp_url), keep=lambda found: found.smtp_url == smtp_url)
